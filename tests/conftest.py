@@ -1,0 +1,113 @@
+"""Shared builders: a small province, units with records, and periods."""
+
+import datetime
+import itertools
+
+import pytest
+
+from workplace.models import (
+    Area,
+    CollectiveAgreement,
+    Dialogue,
+    Enterprise,
+    HeadcountDeclaration,
+    ReportingPeriod,
+    UnionBody,
+    WorkerConference,
+)
+
+day = datetime.date.fromisoformat
+
+
+@pytest.fixture
+def province(db):
+    """A province with one district holding a commune, a second district, and two bodies."""
+    root = Area.objects.create(code="20", name="Tỉnh Lạng Sơn", kind="province")
+    district = Area.objects.create(code="186", name="Huyện Hữu Lũng", kind="district", parent=root)
+    commune = Area.objects.create(
+        code="06250", name="Thị trấn Hữu Lũng", kind="commune", parent=district
+    )
+    other = Area.objects.create(code="178", name="Thành phố Lạng Sơn", kind="district", parent=root)
+    federation = UnionBody.objects.create(code="LDLD-LS", name="LĐLĐ tỉnh Lạng Sơn")
+    body = UnionBody.objects.create(code="LDLD-186", name="LĐLĐ huyện Hữu Lũng", parent=federation)
+    return {
+        "root": root,
+        "district": district,
+        "commune": commune,
+        "other": other,
+        "federation": federation,
+        "body": body,
+    }
+
+
+@pytest.fixture
+def period(db):
+    return ReportingPeriod.objects.create(
+        slug="2023-h1", name="6 tháng đầu năm 2023", start=day("2023-01-01"), end=day("2023-06-30")
+    )
+
+
+_tax_codes = (f"49{n:08d}" for n in itertools.count(1))
+
+
+@pytest.fixture
+def make_unit(province):
+    """An enterprise, verified, with a headcount declaration unless told otherwise."""
+
+    def make(
+        members=25,
+        workers=None,
+        operating=True,
+        as_of="2023-06-30",
+        established="2015-01-01",
+        dissolved=None,
+        area=None,
+        body=None,
+        sector="non_state",
+        registration="verified",
+    ):
+        unit = Enterprise.objects.create(
+            tax_code=next(_tax_codes),
+            name=f"Công ty thử nghiệm {members}",
+            sector=sector,
+            area=area or province["district"],
+            union_body=body or province["body"],
+            union_established_on=day(established),
+            dissolved_on=day(dissolved) if dissolved else None,
+            registration=registration,
+        )
+        if as_of:
+            declare(unit, as_of, members, workers, operating)
+        return unit
+
+    return make
+
+
+def declare(unit, as_of, members, workers=None, operating=True):
+    return HeadcountDeclaration.objects.create(
+        enterprise=unit,
+        as_of=day(as_of),
+        union_members=members,
+        workers=workers if workers is not None else members + 5,
+        operating=operating,
+    )
+
+
+def hold_conference(unit, held_on, form="full"):
+    return WorkerConference.objects.create(enterprise=unit, held_on=day(held_on), form=form)
+
+
+def sign_agreement(unit, effective_from, expires_on, signed_on=None, submitted_on=None):
+    return CollectiveAgreement.objects.create(
+        enterprise=unit,
+        signed_on=day(signed_on or effective_from),
+        effective_from=day(effective_from),
+        expires_on=day(expires_on),
+        votes_for=30,
+        workers_consulted=40,
+        submitted_on=day(submitted_on) if submitted_on else None,
+    )
+
+
+def hold_dialogue(unit, held_on, kind="periodic"):
+    return Dialogue.objects.create(enterprise=unit, held_on=day(held_on), kind=kind)

@@ -1,0 +1,355 @@
+"""The indicator engine: DESIGN.md's definitions, totals and breakdowns, and reasons in words.
+
+The database does the counting in one query per table of figures (see ``grouped_figures``);
+this module only adds aggregated rows together along the area and union-body trees and
+reshapes them. It is the only module that imports pandas.
+"""
+
+import dataclasses
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+from django.conf import settings
+from django.db import connections
+from django.db.models import F
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import Area, Enterprise, ReportingPeriod, Sector, UnionBody
+from .querysets import COUNT_FIELDS, FLAG_FIELDS
+
+BREAKDOWNS = ("area", "union_body", "sector")
+
+# Every key a totals or breakdown row carries, in the order screens and files show them.
+INDICATOR_KEYS = (
+    "units",
+    "eligible",
+    "conference_held",
+    "conference_rate",
+    "agreement_in_force",
+    "agreement_rate",
+    "periodic_dialogue_held",
+    "periodic_dialogue_rate",
+    "dialogues",
+    "dialogues_periodic",
+    "dialogues_ad_hoc",
+    "agreements_signed",
+    "declared",
+    "declared_rate",
+)
+
+
+def rate(numerator, denominator):
+    """A percentage rounded half-up to one decimal (95/104 → 91.3); None when nothing to divide."""
+    if not denominator:
+        return None
+    exact = Decimal(numerator) * 100 / Decimal(denominator)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@dataclasses.dataclass
+class Figures:
+    """Additive counts for a set of units; rates are derived, never summed."""
+
+    units: int = 0
+    eligible: int = 0
+    declared: int = 0
+    conference_held: int = 0
+    agreement_in_force: int = 0
+    periodic_dialogue_held: int = 0
+    dialogues_periodic: int = 0
+    dialogues_ad_hoc: int = 0
+    agreements_signed: int = 0
+
+    def add(self, other):
+        for field in dataclasses.fields(self):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+        return self
+
+    def as_dict(self):
+        return {
+            "units": self.units,
+            "eligible": self.eligible,
+            "conference_held": self.conference_held,
+            "conference_rate": rate(self.conference_held, self.eligible),
+            "agreement_in_force": self.agreement_in_force,
+            "agreement_rate": rate(self.agreement_in_force, self.eligible),
+            "periodic_dialogue_held": self.periodic_dialogue_held,
+            "periodic_dialogue_rate": rate(self.periodic_dialogue_held, self.eligible),
+            "dialogues": self.dialogues_periodic + self.dialogues_ad_hoc,
+            "dialogues_periodic": self.dialogues_periodic,
+            "dialogues_ad_hoc": self.dialogues_ad_hoc,
+            "agreements_signed": self.agreements_signed,
+            "declared": self.declared,
+            "declared_rate": rate(self.declared, self.units),
+        }
+
+
+# The SUM expressions of the one grouped query, in Figures' field order after ``units``.
+_SUMS = (
+    "SUM(eligible)",
+    "SUM(declared)",
+    "SUM(eligible * has_conference)",
+    "SUM(eligible * has_agreement)",
+    "SUM(eligible * has_periodic_dialogue)",
+    "SUM(dialogues_periodic)",
+    "SUM(dialogues_ad_hoc)",
+    "SUM(agreements_signed)",
+)
+
+
+def grouped_figures(period, units=None):
+    """Figures per (area, union body, sector) for the in-scope units, in one query.
+
+    The ORM builds the per-unit columns; the outer statement sums each column once. Summing
+    in an outer query keeps every correlated sub-query evaluated once per unit, where
+    aggregates over annotations would repeat them for each figure.
+    """
+    units = Enterprise.objects.all() if units is None else units
+    per_unit = (
+        units.in_scope(period)
+        .with_indicators(period)
+        .order_by()
+        .values(*FLAG_FIELDS, *COUNT_FIELDS)
+        .annotate(g_area=F("area_id"), g_body=F("union_body_id"), g_sector=F("sector"))
+    )
+    inner_sql, params = per_unit.query.sql_with_params()
+    # Built from constant column names only; every value travels as a parameter.
+    sql = (
+        f"SELECT g_area, g_body, g_sector, COUNT(*), {', '.join(_SUMS)} "  # noqa: S608
+        f"FROM ({inner_sql}) unit_rows GROUP BY g_area, g_body, g_sector"
+    )
+    with connections[per_unit.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        ((area, body, sector), Figures(*(int(n or 0) for n in counts)))
+        for area, body, sector, *counts in rows
+    ]
+
+
+def _row(code, name, figures):
+    return {"code": code, "name": name, **figures.as_dict()}
+
+
+def _ancestor_paths(path):
+    """'/20/178/06250/' → ['/20/', '/20/178/', '/20/178/06250/']."""
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _area_breakdown(groups):
+    """Roll each area up to the top-level child of its root (the district for the demo)."""
+    areas = {a["id"]: a for a in Area.objects.values("id", "code", "name", "path")}
+    by_path = {a["path"]: a for a in areas.values()}
+    totals = {}
+    for (area_id, _body, _sector), figures in groups:
+        lineage = _ancestor_paths(areas[area_id]["path"])
+        top = lineage[1] if len(lineage) > 1 else lineage[0]
+        totals.setdefault(top, Figures()).add(figures)
+    return [_row(by_path[p]["code"], by_path[p]["name"], totals[p]) for p in sorted(totals)]
+
+
+def _union_body_breakdown(groups):
+    """Every body that holds units in its subtree, with its whole subtree's figures."""
+    bodies = {b["id"]: b for b in UnionBody.objects.values("id", "code", "name", "path")}
+    by_path = {b["path"]: b for b in bodies.values()}
+    totals = {}
+    for (_area, body_id, _sector), figures in groups:
+        for path in _ancestor_paths(bodies[body_id]["path"]):
+            totals.setdefault(path, Figures()).add(figures)
+    return [_row(by_path[p]["code"], by_path[p]["name"], totals[p]) for p in sorted(totals)]
+
+
+def _sector_breakdown(groups):
+    totals = {}
+    for (_area, _body, sector), figures in groups:
+        totals.setdefault(sector, Figures()).add(figures)
+    return [
+        _row(sector.value, str(sector.label), totals[sector.value])
+        for sector in Sector
+        if sector.value in totals
+    ]
+
+
+def period_header(period):
+    return {
+        "slug": period.slug,
+        "name": period.name,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "min_members": period.min_members,
+        "status": ReportingPeriod.Status(period.status).value,
+    }
+
+
+def compute_coverage(period, units=None):
+    """Live figures for ``period``: totals and all three breakdowns."""
+    groups = grouped_figures(period, units)
+    totals = Figures()
+    for _key, figures in groups:
+        totals.add(figures)
+    # Names in a snapshot are frozen in the site's main language.
+    with translation.override(settings.LANGUAGE_CODE):
+        breakdowns = {
+            "area": _area_breakdown(groups),
+            "union_body": _union_body_breakdown(groups),
+            "sector": _sector_breakdown(groups),
+        }
+    return {"period": period_header(period), "totals": totals.as_dict(), "breakdowns": breakdowns}
+
+
+def coverage(period, live=False):
+    """The period's figures: the frozen snapshot once locked, unless ``live`` is asked for."""
+    if period.is_frozen and period.snapshot and not live:
+        result = dict(period.snapshot)
+        result["period"] = period_header(period)
+        return result
+    return compute_coverage(period)
+
+
+def coverage_report(period, by="area", live=False):
+    """The JSON shape of the ``coverage`` command: one breakdown beside the totals."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {by!r}")
+    figures = coverage(period, live=live)
+    return {
+        "period": figures["period"],
+        "totals": figures["totals"],
+        "breakdown": figures["breakdowns"][by],
+    }
+
+
+def report_frame(report):
+    """The breakdown rows and a closing total row as a DataFrame, for CSV and tables."""
+    rows = list(report["breakdown"])
+    rows.append({"code": "", "name": _("Total"), **report["totals"]})
+    return pd.DataFrame(rows, columns=["code", "name", *INDICATOR_KEYS])
+
+
+def format_ratio(numerator, denominator, percent):
+    """'95/104 (91,3%)' in Vietnamese, '95/104 (91.3%)' in English."""
+    if percent is None:
+        return f"{numerator}/{denominator}"
+    decimal_mark = _(".")
+    shown = f"{percent:.1f}".replace(".", decimal_mark)
+    return f"{numerator}/{denominator} ({shown}%)"
+
+
+def _ratio_column(frame, numerator, denominator, percent):
+    return [
+        format_ratio(n, d, None if pd.isna(r) else r)
+        for n, d, r in zip(frame[numerator], frame[denominator], frame[percent], strict=True)
+    ]
+
+
+def report_table(report):
+    """A readable plain-text table: one line per row, ratios as numerator/denominator (rate)."""
+    frame = report_frame(report)
+    table = pd.DataFrame(
+        {
+            _("Code"): frame["code"],
+            _("Name"): frame["name"],
+            _("Units"): frame["units"],
+            _("Eligible"): frame["eligible"],
+            _("Conference"): _ratio_column(frame, "conference_held", "eligible", "conference_rate"),
+            _("Agreement"): _ratio_column(
+                frame, "agreement_in_force", "eligible", "agreement_rate"
+            ),
+            _("Periodic dialogue"): _ratio_column(
+                frame, "periodic_dialogue_held", "eligible", "periodic_dialogue_rate"
+            ),
+            _("Dialogues"): frame["dialogues"],
+            _("Declared"): _ratio_column(frame, "declared", "units", "declared_rate"),
+        }
+    )
+    period = report["period"]
+    heading = f"{period['name']} ({period['start']} – {period['end']}, {period['status']})"
+    return heading + "\n" + table.to_string(index=False)
+
+
+def format_day(day):
+    # Translators: a date as officers write it; Vietnamese uses day/month/year.
+    return day.strftime(_("%Y-%m-%d"))
+
+
+def _out_of_scope_reasons(unit, period):
+    if unit.registration != Enterprise.Registration.VERIFIED:
+        return [_("The registration has not been verified, so the unit is not counted.")]
+    if unit.union_established_on > period.end:
+        return [
+            _("The union was established on %(date)s, after the period ends.")
+            % {"date": format_day(unit.union_established_on)}
+        ]
+    return [_("The union was dissolved on %(date)s.") % {"date": format_day(unit.dissolved_on)}]
+
+
+def _ineligibility_reasons(row, period):
+    if row.latest_as_of is None:
+        return [
+            _("No headcount declared on or before %(date)s.") % {"date": format_day(period.end)}
+        ]
+    if not row.latest_operating:
+        return [
+            _("Operations temporarily suspended (declaration of %(date)s).")
+            % {"date": format_day(row.latest_as_of)}
+        ]
+    return [
+        _("%(members)s union members, fewer than %(minimum)s.")
+        % {"members": row.latest_members, "minimum": period.min_members}
+    ]
+
+
+def _missing_conference(row, period):
+    since = format_day(period.year_start)
+    if row.last_conference_on:
+        return _("No worker conference held since %(since)s (the last one was on %(date)s).") % {
+            "since": since,
+            "date": format_day(row.last_conference_on),
+        }
+    return _("No worker conference held since %(since)s.") % {"since": since}
+
+
+def _missing_agreement(row, period):
+    if row.next_agreement_from:
+        return _("The collective agreement only takes effect on %(date)s.") % {
+            "date": format_day(row.next_agreement_from)
+        }
+    if row.last_agreement_expired_on:
+        return _("The collective agreement expired on %(date)s.") % {
+            "date": format_day(row.last_agreement_expired_on)
+        }
+    return _("No collective agreement in force.")
+
+
+def reasons_from_row(row, period):
+    """Why a unit annotated ``with_shortfall_facts(period)`` falls short, in words."""
+    reasons = []
+    if not row.eligible:
+        reasons.extend(_ineligibility_reasons(row, period))
+    else:
+        if not row.has_conference:
+            reasons.append(_missing_conference(row, period))
+        if not row.has_agreement:
+            reasons.append(_missing_agreement(row, period))
+        if not row.has_periodic_dialogue:
+            reasons.append(
+                _("No periodic dialogue held since %(since)s.")
+                % {"since": format_day(period.year_start)}
+            )
+    if not row.declared and row.latest_as_of is not None:
+        reasons.append(
+            _("No headcount declared since %(since)s (the latest is of %(date)s).")
+            % {"since": format_day(period.year_start), "date": format_day(row.latest_as_of)}
+        )
+    return reasons
+
+
+def shortfalls(unit, period):
+    """The reasons one unit falls short in ``period``; an empty list when it meets them all."""
+    row = (
+        Enterprise.objects.in_scope(period).with_shortfall_facts(period).filter(pk=unit.pk).first()
+    )
+    if row is None:
+        return _out_of_scope_reasons(unit, period)
+    return reasons_from_row(row, period)

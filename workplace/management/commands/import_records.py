@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from workplace.resources import RESOURCES
+from workplace.spreadsheets import ImportFileError, import_file
+
+
+class Command(BaseCommand):
+    help = "Import one kind of record from a CSV or XLSX file; all rows or none."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=list(RESOURCES))
+        parser.add_argument("file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and report, write nothing."
+        )
+
+    def handle(self, kind, file, dry_run, **options):
+        try:
+            outcome = import_file(kind, file, dry_run=dry_run)
+        except ImportFileError as error:
+            raise CommandError("\n".join(str(e) for e in error.errors)) from None
+        except OSError as error:
+            raise CommandError(str(error)) from None
+        if outcome.errors:
+            for error in outcome.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(outcome.errors)} error(s); nothing was imported.")
+        suffix = " (dry run: nothing written)" if dry_run else ""
+        self.stdout.write(outcome.summary() + suffix)

@@ -1,0 +1,499 @@
+"""The domain of DESIGN.md's glossary: areas, union bodies, enterprises and their records.
+
+What must always hold lives in database constraints; what an officer may get wrong is
+checked again in ``clean()`` so that forms and imports explain it in plain words.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Cast, Substr
+from django.db.models.lookups import Exact
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import EnterpriseQuerySet, TreeQuerySet
+
+CODE_PATTERN = r"^[A-Za-z0-9_.\-]+$"
+TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
+
+code_validator = RegexValidator(
+    CODE_PATTERN,
+    _("A code may contain only letters, digits, '-', '_' and '.'."),
+)
+tax_code_validator = RegexValidator(
+    TAX_CODE_PATTERN,
+    _(
+        "A tax code has 10 digits, or 10 digits, '-' and 3 digits for a branch "
+        "(e.g. 4900123456-001)."
+    ),
+)
+
+
+def add_years(day, years):
+    """The same calendar day ``years`` later; 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def year_of(field):
+    """The four-digit year of a date column, in SQL that SQLite and PostgreSQL share."""
+    return Substr(Cast(field, models.CharField(max_length=10)), 1, 4)
+
+
+class TreeNode(models.Model):
+    """A node of a code-keyed tree with a materialised path of codes (``/20/178/``).
+
+    The path lets a whole subtree be selected with one ``startswith`` filter, which is how a
+    reviewer's scope and the union-body roll-up are computed.
+    """
+
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=255)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=1024, db_index=True, editable=False)
+
+    objects = TreeQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path = self.computed_path()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                self._move_descendants(old_path)
+
+    @property
+    def depth(self):
+        return self.path.count("/") - 1
+
+    def computed_path(self):
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.code}/"
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.pk:
+            ancestor = self.parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    raise ValidationError(
+                        {
+                            "parent": _(
+                                "A node cannot be placed under itself or its own descendants."
+                            )
+                        }
+                    )
+                ancestor = ancestor.parent
+
+    def _move_descendants(self, old_path):
+        # Rare (a district renamed or re-parented), so a loop over the subtree is fine here.
+        for node in type(self).objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+            node.path = self.path + node.path[len(old_path) :]
+            super(TreeNode, node).save(update_fields=["path"])
+
+
+class Area(TreeNode):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        DISTRICT = "district", _("District")
+        COMMUNE = "commune", _("Commune / ward")
+        ZONE = "zone", _("Industrial or economic zone")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+
+    class Meta(TreeNode.Meta):
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+
+
+class UnionBody(TreeNode):
+    class Meta(TreeNode.Meta):
+        verbose_name = _("union body")
+        verbose_name_plural = _("union bodies")
+
+
+class Sector(models.TextChoices):
+    NON_STATE = "non_state", _("Domestic private enterprise")
+    FDI = "fdi", _("Foreign-invested enterprise")
+    NON_PUBLIC_SERVICE = "non_public_service", _("Non-public service unit")
+    STATE = "state", _("State-owned enterprise")
+    PUBLIC_SERVICE = "public_service", _("Public service unit")
+
+
+class Enterprise(models.Model):
+    class Registration(models.TextChoices):
+        PENDING = "pending", _("Pending verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    tax_code = models.CharField(
+        _("tax code"), max_length=14, unique=True, validators=[tax_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=255)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    union_body = models.ForeignKey(
+        UnionBody,
+        verbose_name=_("union body"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    union_established_on = models.DateField(_("union established on"))
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    registration = models.CharField(
+        _("registration status"),
+        max_length=16,
+        choices=Registration.choices,
+        default=Registration.PENDING,
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True)
+                | Q(dissolved_on__gte=F("union_established_on")),
+                name="enterprise_dissolved_after_established",
+                violation_error_message=_(
+                    "The dissolution date cannot be before the date the union was established."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.tax_code})"
+
+    def clean(self):
+        super().clean()
+        today = timezone.localdate()
+        if self.union_established_on and self.union_established_on > today:
+            raise ValidationError(
+                {"union_established_on": _("The establishment date cannot be in the future.")}
+            )
+
+
+class EnterpriseRecord(models.Model):
+    """A dated fact about one enterprise; the date decides which periods it counts in."""
+
+    date_field = None  # the name of the field that dates the record
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def record_date(self):
+        return getattr(self, self.date_field)
+
+    def clean(self):
+        super().clean()
+        self.check_dates_within_union_life()
+
+    def check_dates_within_union_life(self):
+        """Reject dates in the future or before the union existed: such records cannot be true."""
+        day = self.record_date
+        if day is None:
+            return
+        if day > timezone.localdate():
+            raise ValidationError({self.date_field: _("The date cannot be in the future.")})
+        enterprise = self.enterprise if self.enterprise_id else None
+        if enterprise and day < enterprise.union_established_on:
+            raise ValidationError(
+                {
+                    self.date_field: _(
+                        "The date is before the union was established (%(established)s)."
+                    )
+                    % {"established": enterprise.union_established_on.strftime("%d/%m/%Y")}
+                }
+            )
+
+
+class HeadcountDeclaration(EnterpriseRecord):
+    date_field = "as_of"
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="headcounts",
+    )
+    as_of = models.DateField(_("as of"))
+    union_members = models.PositiveIntegerField(_("union members"))
+    workers = models.PositiveIntegerField(_("workers"))
+    operating = models.BooleanField(
+        _("operating"),
+        default=True,
+        help_text=_("Untick when the enterprise has temporarily suspended its operations."),
+    )
+
+    class Meta:
+        ordering = ["enterprise", "-as_of"]
+        verbose_name = _("headcount declaration")
+        verbose_name_plural = _("headcount declarations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "as_of"],
+                name="headcount_one_per_day",
+                violation_error_message=_(
+                    "This enterprise already has a declaration on this date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(union_members__lte=F("workers")),
+                name="headcount_members_not_above_workers",
+                violation_error_message=_(
+                    "The number of union members cannot exceed the number of workers."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} @ {self.as_of}"
+
+
+class WorkerConference(EnterpriseRecord):
+    class Form(models.TextChoices):
+        FULL = "full", _("All workers")
+        DELEGATE = "delegate", _("Delegates")
+
+    date_field = "held_on"
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="conferences",
+    )
+    held_on = models.DateField(_("held on"))
+    form = models.CharField(_("form"), max_length=16, choices=Form.choices)
+    attendees = models.PositiveIntegerField(_("attendees"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["enterprise", "-held_on"]
+        verbose_name = _("worker conference")
+        verbose_name_plural = _("worker conferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "held_on"],
+                name="conference_one_per_day",
+                violation_error_message=_("This enterprise already has a conference on this date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} @ {self.held_on}"
+
+
+class CollectiveAgreement(EnterpriseRecord):
+    date_field = "signed_on"
+    SUBMISSION_DAYS = 10  # Labour Code 2019 Art. 77: submit within 10 days of signing
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    signed_on = models.DateField(_("signed on"))
+    effective_from = models.DateField(_("effective from"))
+    expires_on = models.DateField(_("expires on"))
+    votes_for = models.PositiveIntegerField(_("votes in favour"))
+    workers_consulted = models.PositiveIntegerField(_("workers consulted"))
+    submitted_on = models.DateField(
+        _("submitted to the labour authority on"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["enterprise", "-signed_on"]
+        verbose_name = _("collective agreement")
+        verbose_name_plural = _("collective agreements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "signed_on"],
+                name="agreement_one_per_signing_day",
+                violation_error_message=_(
+                    "This enterprise already has an agreement signed on this date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=F("effective_from")),
+                name="agreement_expires_after_effective",
+                violation_error_message=_("The expiry date cannot be before the effective date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(votes_for__lte=F("workers_consulted")),
+                name="agreement_votes_within_consulted",
+                violation_error_message=_(
+                    "Votes in favour cannot exceed the number of workers consulted."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_on__isnull=True) | Q(submitted_on__gte=F("signed_on")),
+                name="agreement_submitted_after_signing",
+                violation_error_message=_("The agreement cannot be submitted before it is signed."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} @ {self.signed_on}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.effective_from and self.expires_on:
+            shortest = add_years(self.effective_from, 1) - datetime.timedelta(days=1)
+            longest = add_years(self.effective_from, 3)
+            if not shortest <= self.expires_on <= longest:
+                errors["expires_on"] = _(
+                    "A collective agreement runs from 1 to 3 years: it must expire between "
+                    "%(shortest)s and %(longest)s."
+                ) % {
+                    "shortest": shortest.strftime("%d/%m/%Y"),
+                    "longest": longest.strftime("%d/%m/%Y"),
+                }
+        if self.votes_for is not None and self.workers_consulted is not None:
+            if self.votes_for * 2 <= self.workers_consulted:
+                errors["votes_for"] = _(
+                    "An agreement is signed only when more than half of the workers consulted "
+                    "vote in favour (%(votes)s of %(consulted)s is not enough)."
+                ) % {"votes": self.votes_for, "consulted": self.workers_consulted}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def submitted_late(self):
+        """True when the law's 10-day deadline was missed; the record itself stays valid."""
+        if self.submitted_on is None:
+            return False
+        return (self.submitted_on - self.signed_on).days > self.SUBMISSION_DAYS
+
+
+class Dialogue(EnterpriseRecord):
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("Periodic")
+        ON_REQUEST = "on_request", _("At one party's request")
+        EVENT = "event", _("On an event")
+
+    AD_HOC_KINDS = (Kind.ON_REQUEST, Kind.EVENT)
+    date_field = "held_on"
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="dialogues",
+    )
+    held_on = models.DateField(_("held on"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["enterprise", "-held_on"]
+        verbose_name = _("dialogue")
+        verbose_name_plural = _("dialogues")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "held_on", "kind"],
+                name="dialogue_one_per_day_and_kind",
+                violation_error_message=_(
+                    "This enterprise already has a dialogue of this kind on this date."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} @ {self.held_on} ({self.kind})"
+
+
+class ReportingPeriod(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        LOCKED = "locked", _("Locked")
+        PUBLISHED = "published", _("Published")
+
+    slug = models.SlugField(_("slug"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    min_members = models.PositiveIntegerField(
+        _("minimum union members"),
+        default=10,
+        help_text=_("A unit with fewer union members need not hold a worker conference."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    snapshot = models.JSONField(_("frozen figures"), null=True, blank=True, editable=False)
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-end", "start"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")),
+                name="period_end_not_before_start",
+                violation_error_message=_("The end of a period cannot be before its start."),
+            ),
+            models.CheckConstraint(
+                condition=Exact(year_of("start"), year_of("end")),
+                name="period_within_one_year",
+                violation_error_message=_(
+                    "A reporting period must start and end in the same calendar year."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def year_start(self):
+        """1 January of the end's year: conferences and periodic dialogues count from here."""
+        return datetime.date(self.end.year, 1, 1)
+
+    @property
+    def is_frozen(self):
+        return self.status != self.Status.OPEN
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.start.year != self.end.year:
+            raise ValidationError(
+                _("A reporting period must start and end in the same calendar year.")
+            )

@@ -1,0 +1,51 @@
+"""The reporting-period lifecycle: open → locked → published, and back to open with a reason."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .compliance import compute_coverage
+from .models import ReportingPeriod
+
+Status = ReportingPeriod.Status
+
+
+@transaction.atomic
+def lock(period):
+    """Freeze the period's figures; locking a locked or published period changes nothing."""
+    if period.is_frozen:
+        return period
+    snapshot = compute_coverage(period)
+    snapshot["period"]["status"] = Status.LOCKED
+    period.snapshot = snapshot
+    period.status = Status.LOCKED
+    period.locked_at = timezone.now()
+    period.save(update_fields=["snapshot", "status", "locked_at"])
+    return period
+
+
+@transaction.atomic
+def publish(period):
+    """Make the frozen figures public; an open period is locked first."""
+    lock(period)
+    if period.status != Status.PUBLISHED:
+        period.status = Status.PUBLISHED
+        period.published_at = timezone.now()
+        period.save(update_fields=["status", "published_at"])
+    return period
+
+
+@transaction.atomic
+def unlock(period, reason):
+    """Return the period to open and drop its snapshot; a reason is required."""
+    if not (reason or "").strip():
+        raise ValidationError(_("Give a reason for unlocking the period."))
+    if not period.is_frozen:
+        raise ValidationError(_("The period %(period)s is already open.") % {"period": period.slug})
+    period.status = Status.OPEN
+    period.snapshot = None
+    period.locked_at = None
+    period.published_at = None
+    period.save(update_fields=["status", "snapshot", "locked_at", "published_at"])
+    return period

@@ -1,0 +1,143 @@
+"""Chainable per-row facts for the indicator engine.
+
+Every indicator of DESIGN.md is a column computed by the database for each enterprise
+(``Exists`` and correlated sub-queries), so a whole table of figures is one query however
+many units there are. ``compliance.py`` adds them up.
+"""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+# The per-row indicator flags (0 or 1) and counts, by the name they carry in the figures.
+FLAG_FIELDS = ("eligible", "declared", "has_conference", "has_agreement", "has_periodic_dialogue")
+COUNT_FIELDS = ("dialogues_periodic", "dialogues_ad_hoc", "agreements_signed")
+
+
+def _model(name):
+    return apps.get_model("workplace", name)
+
+
+def as_flag(condition):
+    """A boolean condition as 1/0, so it can be summed on every database."""
+    return models.Case(models.When(condition, then=Value(1)), default=Value(0))
+
+
+def count_of(queryset):
+    """The number of rows of a correlated queryset, 0 when there are none."""
+    counted = queryset.order_by().values("enterprise").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+class TreeQuerySet(models.QuerySet):
+    def subtree(self, node):
+        """The node and everything below it."""
+        return self.filter(path__startswith=node.path)
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(registration="verified")
+
+    def in_scope(self, period):
+        """Units counted in ``period``: verified, established by its end, not yet dissolved."""
+        return self.verified().filter(
+            Q(union_established_on__lte=period.end)
+            & (Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.end))
+        )
+
+    def with_indicators(self, period):
+        """Annotate each unit with the 0/1 flags and counts the indicators are built from."""
+        return self.annotate(**indicator_columns(period))
+
+    def with_shortfall_facts(self, period):
+        """Annotate what is needed to explain, in words, why a unit falls short."""
+        return self.with_indicators(period).annotate(**shortfall_columns(period))
+
+
+def latest_declaration(period):
+    Headcount = _model("HeadcountDeclaration")
+    return Headcount.objects.filter(enterprise=OuterRef("pk"), as_of__lte=period.end).order_by(
+        "-as_of"
+    )
+
+
+def indicator_columns(period):
+    """The per-row columns of DESIGN.md's indicator definitions for ``period``."""
+    Headcount = _model("HeadcountDeclaration")
+    Conference = _model("WorkerConference")
+    Agreement = _model("CollectiveAgreement")
+    Dialogue = _model("Dialogue")
+    year = (period.year_start, period.end)
+    whole_period = (period.start, period.end)
+    of_unit = {"enterprise": OuterRef("pk")}
+
+    # One sub-query decides eligibility from the latest declaration (members and operating),
+    # rather than two that would each look the declaration up again.
+    eligible_now = latest_declaration(period).annotate(
+        ok=as_flag(Q(union_members__gte=period.min_members, operating=True))
+    )
+    ad_hoc = _model("Dialogue").AD_HOC_KINDS
+    return {
+        "eligible": Coalesce(
+            Subquery(eligible_now.values("ok")[:1], output_field=IntegerField()), Value(0)
+        ),
+        "declared": as_flag(Exists(Headcount.objects.filter(**of_unit, as_of__range=year))),
+        "has_conference": as_flag(
+            Exists(Conference.objects.filter(**of_unit, held_on__range=year))
+        ),
+        "has_agreement": as_flag(
+            Exists(
+                Agreement.objects.filter(
+                    **of_unit, effective_from__lte=period.end, expires_on__gte=period.end
+                )
+            )
+        ),
+        "has_periodic_dialogue": as_flag(
+            Exists(Dialogue.objects.filter(**of_unit, kind="periodic", held_on__range=year))
+        ),
+        "dialogues_periodic": count_of(
+            Dialogue.objects.filter(**of_unit, kind="periodic", held_on__range=whole_period)
+        ),
+        "dialogues_ad_hoc": count_of(
+            Dialogue.objects.filter(**of_unit, kind__in=ad_hoc, held_on__range=whole_period)
+        ),
+        "agreements_signed": count_of(
+            Agreement.objects.filter(**of_unit, signed_on__range=whole_period)
+        ),
+    }
+
+
+def shortfall_columns(period):
+    """Facts behind the reasons: latest headcount, last conference, last lapsed agreement."""
+    Conference = _model("WorkerConference")
+    Agreement = _model("CollectiveAgreement")
+    Dialogue = _model("Dialogue")
+    latest = latest_declaration(period)
+    of_unit = {"enterprise": OuterRef("pk")}
+
+    def date_of(queryset, field, pick=Max):
+        dated = queryset.order_by().values("enterprise").annotate(d=pick(field)).values("d")
+        return Subquery(dated, output_field=models.DateField())
+
+    return {
+        "latest_as_of": Subquery(latest.values("as_of")[:1]),
+        "latest_members": Subquery(latest.values("union_members")[:1]),
+        "latest_operating": Subquery(latest.values("operating")[:1]),
+        "last_conference_on": date_of(
+            Conference.objects.filter(**of_unit, held_on__lte=period.end), "held_on"
+        ),
+        "last_periodic_dialogue_on": date_of(
+            Dialogue.objects.filter(**of_unit, kind="periodic", held_on__lte=period.end),
+            "held_on",
+        ),
+        "last_agreement_expired_on": date_of(
+            Agreement.objects.filter(**of_unit, expires_on__lt=period.end), "expires_on"
+        ),
+        "next_agreement_from": date_of(
+            Agreement.objects.filter(**of_unit, effective_from__gt=period.end),
+            "effective_from",
+            pick=Min,
+        ),
+    }

@@ -1,0 +1,403 @@
+"""Spreadsheet import and export in DESIGN.md's format, built on django-import-export.
+
+One Resource per kind, every related object named by its natural key (a code or a tax code),
+so a file written by ``export_records`` reads back through ``import_records`` unchanged.
+"""
+
+import datetime
+import numbers
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from .models import (
+    Area,
+    CollectiveAgreement,
+    Dialogue,
+    Enterprise,
+    HeadcountDeclaration,
+    ReportingPeriod,
+    Sector,
+    UnionBody,
+    WorkerConference,
+)
+
+# A text cell that starts with one of these would run as a formula in a spreadsheet program.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+TRUE_WORDS = {"true", "1", "có", "co", "yes", "x"}
+FALSE_WORDS = {"false", "0", "không", "khong", "no"}
+
+
+def defuse_formula(text):
+    """Prefix a quote so a spreadsheet shows the text instead of running it."""
+    if text and text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def restore_defused(text):
+    """Drop the one quote ``defuse_formula`` added, and only that one."""
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
+
+
+def is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class TextWidget(widgets.Widget):
+    """Text kept exactly as given, less surrounding spaces and an export's safety quote."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a code typed into a number cell: 178.0 means "178"
+        return restore_defused(str(value).strip())
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class TaxCodeWidget(TextWidget):
+    """Tax codes are text; a spreadsheet that turned one into a number lost its leading zeros."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, numbers.Number) and not isinstance(value, bool):
+            return f"{int(value):010d}"
+        return super().clean(value, row, **kwargs)
+
+
+class DayWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(
+            _("'%(value)s' is not a date: write YYYY-MM-DD or DD/MM/YYYY.") % {"value": text}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class FlagWidget(widgets.Widget):
+    """true/false, also 1/0 and có/không; an empty cell means true (still operating)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return True
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if isinstance(value, numbers.Number):
+            word = str(int(value))
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError(
+            _("'%(value)s' is not true or false: write true/false, 1/0 or có/không.")
+            % {"value": value}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return "true" if value else "false"
+
+
+class CountWidget(widgets.Widget):
+    """A whole number of people, zero or more."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        try:
+            number = float(str(value).strip().replace(",", "."))
+        except ValueError:
+            number = None
+        if number is None or not number.is_integer():
+            raise ValueError(_("'%(value)s' is not a whole number.") % {"value": value})
+        if number < 0:
+            raise ValueError(_("'%(value)s' cannot be negative.") % {"value": value})
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class ChoiceWidget(widgets.Widget):
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return ""
+        code = str(value).strip().lower()
+        if code not in self.choices.values:
+            raise ValueError(
+                _("'%(value)s' is not allowed here; use one of: %(allowed)s.")
+                % {"value": value, "allowed": ", ".join(self.choices.values)}
+            )
+        return code
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class NaturalKeyWidget(widgets.ForeignKeyWidget):
+    """A related object named by its code; an unknown code is the user's error, not a crash."""
+
+    def clean(self, value, row=None, **kwargs):
+        key = (
+            TaxCodeWidget().clean(value) if self.field == "tax_code" else TextWidget().clean(value)
+        )
+        if not key:
+            return None
+        try:
+            return self.model.objects.get(**{self.field: key})
+        except self.model.DoesNotExist:
+            raise ValueError(
+                _("No %(kind)s with the code '%(code)s' exists.")
+                % {"kind": self.model._meta.verbose_name, "code": key}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else getattr(value, self.field)
+
+
+def column(attribute, widget, name=None):
+    return fields.Field(attribute=attribute, column_name=name or attribute, widget=widget)
+
+
+class RecordResource(resources.ModelResource):
+    """What every kind shares: natural-key matching, unchanged rows skipped, full validation."""
+
+    optional_columns = ()
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        skip_html_diff = True
+        use_transactions = True
+
+    @classmethod
+    def columns(cls):
+        return list(cls._meta.fields)
+
+    @classmethod
+    def required_columns(cls):
+        return [c for c in cls.columns() if c not in cls.optional_columns]
+
+    def column_of(self, attribute):
+        """The spreadsheet column a model field is read from."""
+        for name, field in self.fields.items():
+            if field.attribute == attribute:
+                return name
+        return (
+            ", ".join(self._meta.import_id_fields) if attribute == NON_FIELD_ERRORS else attribute
+        )
+
+    def get_instance(self, instance_loader, row):
+        # A bad key cell (unknown tax code, unreadable date) is a validation error of its
+        # column, reported like any other, rather than an unexplained failure.
+        keys, errors = {}, {}
+        for name in self._meta.import_id_fields:
+            field = self.fields[name]
+            if field.column_name not in row:
+                return None
+            try:
+                keys[field.attribute] = field.clean(row)
+            except ValueError as error:
+                errors[field.attribute] = str(error)
+        if errors:
+            raise ValidationError(errors)
+        return self.get_queryset().filter(**keys).first()
+
+    def export_queryset(self):
+        return self.get_queryset()
+
+
+class TreeResource(RecordResource):
+    optional_columns = ("parent_code",)
+
+    def export_queryset(self):
+        # Parents before children, so the file imports again in one pass.
+        return self.get_queryset().select_related("parent").order_by("path")
+
+
+class AreaResource(TreeResource):
+    code = column("code", TextWidget())
+    name = column("name", TextWidget())
+    kind = column("kind", ChoiceWidget(Area.Kind))
+    parent_code = column("parent", NaturalKeyWidget(Area, "code"), "parent_code")
+
+    class Meta(RecordResource.Meta):
+        model = Area
+        fields = ("code", "name", "kind", "parent_code")
+        import_id_fields = ("code",)
+
+
+class UnionBodyResource(TreeResource):
+    code = column("code", TextWidget())
+    name = column("name", TextWidget())
+    parent_code = column("parent", NaturalKeyWidget(UnionBody, "code"), "parent_code")
+
+    class Meta(RecordResource.Meta):
+        model = UnionBody
+        fields = ("code", "name", "parent_code")
+        import_id_fields = ("code",)
+
+
+class PeriodResource(RecordResource):
+    slug = column("slug", TextWidget())
+    name = column("name", TextWidget())
+    start = column("start", DayWidget())
+    end = column("end", DayWidget())
+    min_members = column("min_members", CountWidget())
+
+    class Meta(RecordResource.Meta):
+        model = ReportingPeriod
+        fields = ("slug", "name", "start", "end", "min_members")
+        import_id_fields = ("slug",)
+
+    def export_queryset(self):
+        return self.get_queryset().order_by("start", "end")
+
+
+class EnterpriseResource(RecordResource):
+    optional_columns = ("dissolved_on",)
+
+    tax_code = column("tax_code", TaxCodeWidget())
+    name = column("name", TextWidget())
+    sector = column("sector", ChoiceWidget(Sector))
+    area_code = column("area", NaturalKeyWidget(Area, "code"), "area_code")
+    union_body_code = column("union_body", NaturalKeyWidget(UnionBody, "code"), "union_body_code")
+    union_established_on = column("union_established_on", DayWidget())
+    dissolved_on = column("dissolved_on", DayWidget())
+
+    class Meta(RecordResource.Meta):
+        model = Enterprise
+        fields = (
+            "tax_code",
+            "name",
+            "sector",
+            "area_code",
+            "union_body_code",
+            "union_established_on",
+            "dissolved_on",
+        )
+        import_id_fields = ("tax_code",)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # An identical row still verifies a unit that was waiting for verification.
+        if original is not None and original.registration != Enterprise.Registration.VERIFIED:
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # The federation's own files are authoritative: imported units are verified.
+        instance.registration = Enterprise.Registration.VERIFIED
+        instance.rejection_reason = ""
+
+    def export_queryset(self):
+        return self.get_queryset().select_related("area", "union_body").order_by("tax_code")
+
+
+class EnterpriseRecordResource(RecordResource):
+    """Records of one enterprise, named by its tax code and their own date."""
+
+    tax_code = column("enterprise", NaturalKeyWidget(Enterprise, "tax_code"), "tax_code")
+
+    def export_queryset(self):
+        date_field = self._meta.model.date_field
+        return (
+            self.get_queryset()
+            .select_related("enterprise")
+            .order_by("enterprise__tax_code", date_field, "pk")
+        )
+
+
+class HeadcountResource(EnterpriseRecordResource):
+    as_of = column("as_of", DayWidget())
+    union_members = column("union_members", CountWidget())
+    workers = column("workers", CountWidget())
+    operating = column("operating", FlagWidget())
+
+    class Meta(RecordResource.Meta):
+        model = HeadcountDeclaration
+        fields = ("tax_code", "as_of", "union_members", "workers", "operating")
+        import_id_fields = ("tax_code", "as_of")
+
+
+class ConferenceResource(EnterpriseRecordResource):
+    optional_columns = ("attendees",)
+
+    held_on = column("held_on", DayWidget())
+    form = column("form", ChoiceWidget(WorkerConference.Form))
+    attendees = column("attendees", CountWidget())
+
+    class Meta(RecordResource.Meta):
+        model = WorkerConference
+        fields = ("tax_code", "held_on", "form", "attendees")
+        import_id_fields = ("tax_code", "held_on")
+
+
+class AgreementResource(EnterpriseRecordResource):
+    optional_columns = ("submitted_on",)
+
+    signed_on = column("signed_on", DayWidget())
+    effective_from = column("effective_from", DayWidget())
+    expires_on = column("expires_on", DayWidget())
+    votes_for = column("votes_for", CountWidget())
+    workers_consulted = column("workers_consulted", CountWidget())
+    submitted_on = column("submitted_on", DayWidget())
+
+    class Meta(RecordResource.Meta):
+        model = CollectiveAgreement
+        fields = (
+            "tax_code",
+            "signed_on",
+            "effective_from",
+            "expires_on",
+            "votes_for",
+            "workers_consulted",
+            "submitted_on",
+        )
+        import_id_fields = ("tax_code", "signed_on")
+
+
+class DialogueResource(EnterpriseRecordResource):
+    held_on = column("held_on", DayWidget())
+    kind = column("kind", ChoiceWidget(Dialogue.Kind))
+
+    class Meta(RecordResource.Meta):
+        model = Dialogue
+        fields = ("tax_code", "held_on", "kind")
+        import_id_fields = ("tax_code", "held_on", "kind")
+
+
+# The import kinds of DESIGN.md, in the order a complete data set must be loaded.
+RESOURCES = {
+    "areas": AreaResource,
+    "union_bodies": UnionBodyResource,
+    "periods": PeriodResource,
+    "enterprises": EnterpriseResource,
+    "headcounts": HeadcountResource,
+    "conferences": ConferenceResource,
+    "agreements": AgreementResource,
+    "dialogues": DialogueResource,
+}

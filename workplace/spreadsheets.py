@@ -1,0 +1,280 @@
+"""Reading and writing the import files: CSV or XLSX in, every error with its row and column.
+
+An import is all-or-nothing: one bad row and nothing is written. Row numbers are the ones a
+spreadsheet shows, the header being row 1.
+"""
+
+import csv
+import dataclasses
+import datetime
+import io
+import unicodedata
+from pathlib import Path
+
+import openpyxl
+import tablib
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .resources import RESOURCES, defuse_formula
+
+HEADER_ALIASES = {
+    "mã": "code",
+    "tên": "name",
+    "loại": "kind",
+    "mã cấp trên": "parent_code",
+    "mã kỳ": "slug",
+    "từ ngày": "start",
+    "đến ngày": "end",
+    "số đoàn viên tối thiểu": "min_members",
+    "mã số thuế": "tax_code",
+    "mst": "tax_code",
+    "tên đơn vị": "name",
+    "tên doanh nghiệp": "name",
+    "loại hình": "sector",
+    "mã địa bàn": "area_code",
+    "mã công đoàn cấp trên": "union_body_code",
+    "ngày thành lập công đoàn": "union_established_on",
+    "ngày giải thể": "dissolved_on",
+    "tính đến ngày": "as_of",
+    "ngày khai báo": "as_of",
+    "số đoàn viên": "union_members",
+    "số người lao động": "workers",
+    "số lao động": "workers",
+    "đang hoạt động": "operating",
+    "ngày tổ chức": "held_on",
+    "hình thức": "form",
+    "số người dự": "attendees",
+    "ngày ký": "signed_on",
+    "có hiệu lực từ": "effective_from",
+    "ngày hiệu lực": "effective_from",
+    "ngày hết hạn": "expires_on",
+    "số phiếu tán thành": "votes_for",
+    "số người được lấy ý kiến": "workers_consulted",
+    "ngày gửi cơ quan quản lý lao động": "submitted_on",
+    "ngày gửi": "submitted_on",
+    "loại đối thoại": "kind",
+}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; carries the errors to show."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclasses.dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return _("Row %(row)s, column %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclasses.dataclass
+class ImportOutcome:
+    kind: str
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = dataclasses.field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def written(self):
+        return not self.errors and not self.dry_run
+
+    def summary(self):
+        return _(
+            "%(kind)s: %(rows)s rows — %(new)s new, %(updated)s updated, %(unchanged)s unchanged."
+        ) % dataclasses.asdict(self)
+
+
+def normalise_header(text):
+    text = unicodedata.normalize("NFC", str(text or "")).strip().lstrip("\ufeff").strip()
+    lowered = text.lower()
+    return HEADER_ALIASES.get(lowered, lowered.replace(" ", "_"))
+
+
+def _csv_rows(data):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            [RowError(1, "—", _("The file is not UTF-8 text; save it as CSV UTF-8 or XLSX."))]
+        ) from None
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def _xlsx_rows(data):
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error for a damaged file
+        raise ImportFileError(
+            [RowError(1, "—", _("The file cannot be opened as an XLSX workbook."))]
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def read_rows(data, filename):
+    """The file's rows as lists of cells, header first."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".csv":
+        return _csv_rows(data)
+    if suffix == ".xlsx":
+        return _xlsx_rows(data)
+    raise ImportFileError([RowError(1, "—", _("Only .csv and .xlsx files can be imported."))])
+
+
+def _is_empty_row(cells):
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def build_dataset(kind, rows):
+    """A tablib Dataset with canonical headers and the spreadsheet row number of each row."""
+    resource_class = RESOURCES[kind]
+    if not rows or _is_empty_row(rows[0]):
+        raise ImportFileError([RowError(1, "—", _("The file has no header row."))])
+    headers = [normalise_header(h) for h in rows[0]]
+    while headers and not headers[-1]:
+        headers.pop()
+    expected = resource_class.columns()
+    errors = [
+        RowError(
+            1,
+            header or "—",
+            _("Unknown column; the columns are: %(columns)s.") % {"columns": ", ".join(expected)},
+        )
+        for header in headers
+        if header not in expected
+    ]
+    errors += [
+        RowError(1, name, _("This column is missing."))
+        for name in resource_class.required_columns()
+        if name not in headers
+    ]
+    duplicated = {h for h in headers if headers.count(h) > 1}
+    errors += [RowError(1, name, _("This column appears twice.")) for name in sorted(duplicated)]
+    if errors:
+        raise ImportFileError(errors)
+
+    dataset = tablib.Dataset(headers=headers)
+    row_numbers = []
+    for number, cells in enumerate(rows[1:], start=2):
+        cells = list(cells)[: len(headers)]
+        if _is_empty_row(cells):
+            continue
+        dataset.append(cells + [None] * (len(headers) - len(cells)))
+        row_numbers.append(number)
+    if not row_numbers:
+        raise ImportFileError([RowError(2, "—", _("The file has a header but no data rows."))])
+    return dataset, row_numbers
+
+
+def _collect_errors(resource, result, row_numbers):
+    errors = []
+    for invalid in result.invalid_rows:
+        row = row_numbers[invalid.number - 1]
+        for attribute, messages in invalid.error_dict.items():
+            errors += [RowError(row, resource.column_of(attribute), m) for m in messages]
+    for number, row_errors in result.row_errors():
+        errors += [RowError(row_numbers[number - 1], "—", str(e.error)) for e in row_errors]
+    for error in result.base_errors:
+        errors.append(RowError(1, "—", str(error.error)))
+    return sorted(errors, key=lambda e: e.row)
+
+
+def import_rows(kind, rows, dry_run=False):
+    """Import already-read rows; nothing is written when any row is wrong or ``dry_run``."""
+    dataset, row_numbers = build_dataset(kind, rows)
+    resource = RESOURCES[kind]()
+    outcome = ImportOutcome(kind=kind, rows=len(dataset), dry_run=dry_run)
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+        )
+        outcome.errors = _collect_errors(resource, result, row_numbers)
+        if outcome.errors or dry_run:
+            transaction.set_rollback(True)
+    totals = result.totals
+    outcome.new, outcome.updated, outcome.unchanged = (
+        totals["new"],
+        totals["update"],
+        totals["skip"],
+    )
+    return outcome
+
+
+def import_file(kind, path, dry_run=False):
+    path = Path(path)
+    return import_rows(kind, read_rows(path.read_bytes(), path.name), dry_run=dry_run)
+
+
+def export_cells(kind):
+    """Header and rows of every record of ``kind``: text rendered, dates and numbers typed."""
+    resource = RESOURCES[kind]()
+    names = resource.columns()
+    yield names
+    for obj in resource.export_queryset().iterator(chunk_size=2000):
+        yield [_cell(resource.fields[name], obj) for name in names]
+
+
+def _cell(field, obj):
+    value = field.get_value(obj)
+    if isinstance(value, (datetime.date, int)) and not isinstance(value, bool):
+        return value
+    return defuse_formula(field.widget.render(value))
+
+
+def write_csv(rows, stream):
+    """CSV as UTF-8 with a BOM, so Excel shows Vietnamese; dates in ISO form."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(c.isoformat() if isinstance(c, datetime.date) else c for c in row)
+
+
+def write_xlsx(rows, path, title):
+    """Typed cells: dates as dates, counts as numbers, text as text — never a formula."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    for row in rows:
+        sheet.append([_typed_cell(sheet, c) for c in row])
+    book.save(path)
+
+
+def _typed_cell(sheet, value):
+    if isinstance(value, datetime.date):
+        cell = openpyxl.cell.WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if isinstance(value, str):
+        cell = openpyxl.cell.WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would otherwise take a leading "=" as a formula
+        return cell
+    return value
+
+
+def export_file(kind, path):
+    path = Path(path)
+    rows = export_cells(kind)
+    if path.suffix.lower() == ".xlsx":
+        write_xlsx(rows, path, kind)
+    elif path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            write_csv(rows, stream)
+    else:
+        raise ValueError(_("Write to a .csv or .xlsx file."))
