@@ -27,7 +27,9 @@ def test_few_members_are_named_with_the_minimum(make_unit, period):
 
 def test_suspended_unit_is_explained(make_unit, period):
     unit = make_unit(operating=False)
-    assert reasons(unit, period) == ["Operations temporarily suspended (declaration of 2023-06-30)."]
+    assert reasons(unit, period) == [
+        "Operations temporarily suspended (declaration of 2023-06-30)."
+    ]
 
 
 def test_missing_records_are_each_explained(make_unit, period):
