@@ -6,7 +6,7 @@ checked again in ``clean()`` so that forms and imports explain it in plain words
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -44,6 +44,32 @@ def add_years(day, years):
 def year_of(field):
     """The four-digit year of a date column, in SQL that SQLite and PostgreSQL share."""
     return Substr(Cast(field, models.CharField(max_length=10)), 1, 4)
+
+
+class FieldKeyedConstraints(models.Model):
+    """Report a failed check constraint against the field it concerns.
+
+    Django reports check constraints as errors of the whole record; a form or an import must
+    point at the cell to fix, so each constraint names its field in ``violation_error_code``.
+    """
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError(self._errors_by_field(error)) from None
+
+    def _errors_by_field(self, error):
+        field_names = {f.name for f in self._meta.fields}
+        keyed = {}
+        for key, errors in error.error_dict.items():
+            for item in errors:
+                target = item.code if key == NON_FIELD_ERRORS and item.code in field_names else key
+                keyed.setdefault(target, []).append(item)
+        return keyed
 
 
 class TreeNode(models.Model):
@@ -140,7 +166,7 @@ class Sector(models.TextChoices):
     PUBLIC_SERVICE = "public_service", _("Public service unit")
 
 
-class Enterprise(models.Model):
+class Enterprise(FieldKeyedConstraints):
     class Registration(models.TextChoices):
         PENDING = "pending", _("Pending verification")
         VERIFIED = "verified", _("Verified")
@@ -183,6 +209,7 @@ class Enterprise(models.Model):
                 condition=Q(dissolved_on__isnull=True)
                 | Q(dissolved_on__gte=F("union_established_on")),
                 name="enterprise_dissolved_after_established",
+                violation_error_code="dissolved_on",
                 violation_error_message=_(
                     "The dissolution date cannot be before the date the union was established."
                 ),
@@ -201,7 +228,7 @@ class Enterprise(models.Model):
             )
 
 
-class EnterpriseRecord(models.Model):
+class EnterpriseRecord(FieldKeyedConstraints):
     """A dated fact about one enterprise; the date decides which periods it counts in."""
 
     date_field = None  # the name of the field that dates the record
@@ -275,6 +302,7 @@ class HeadcountDeclaration(EnterpriseRecord):
             models.CheckConstraint(
                 condition=Q(union_members__lte=F("workers")),
                 name="headcount_members_not_above_workers",
+                violation_error_code="union_members",
                 violation_error_message=_(
                     "The number of union members cannot exceed the number of workers."
                 ),
@@ -352,11 +380,13 @@ class CollectiveAgreement(EnterpriseRecord):
             models.CheckConstraint(
                 condition=Q(expires_on__gte=F("effective_from")),
                 name="agreement_expires_after_effective",
+                violation_error_code="expires_on",
                 violation_error_message=_("The expiry date cannot be before the effective date."),
             ),
             models.CheckConstraint(
                 condition=Q(votes_for__lte=F("workers_consulted")),
                 name="agreement_votes_within_consulted",
+                violation_error_code="votes_for",
                 violation_error_message=_(
                     "Votes in favour cannot exceed the number of workers consulted."
                 ),
@@ -364,6 +394,7 @@ class CollectiveAgreement(EnterpriseRecord):
             models.CheckConstraint(
                 condition=Q(submitted_on__isnull=True) | Q(submitted_on__gte=F("signed_on")),
                 name="agreement_submitted_after_signing",
+                violation_error_code="submitted_on",
                 violation_error_message=_("The agreement cannot be submitted before it is signed."),
             ),
         ]
@@ -438,7 +469,7 @@ class Dialogue(EnterpriseRecord):
         return f"{self.enterprise_id} @ {self.held_on} ({self.kind})"
 
 
-class ReportingPeriod(models.Model):
+class ReportingPeriod(FieldKeyedConstraints):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         LOCKED = "locked", _("Locked")
@@ -468,11 +499,13 @@ class ReportingPeriod(models.Model):
             models.CheckConstraint(
                 condition=Q(end__gte=F("start")),
                 name="period_end_not_before_start",
+                violation_error_code="end",
                 violation_error_message=_("The end of a period cannot be before its start."),
             ),
             models.CheckConstraint(
                 condition=Exact(year_of("start"), year_of("end")),
                 name="period_within_one_year",
+                violation_error_code="end",
                 violation_error_message=_(
                     "A reporting period must start and end in the same calendar year."
                 ),
@@ -490,10 +523,3 @@ class ReportingPeriod(models.Model):
     @property
     def is_frozen(self):
         return self.status != self.Status.OPEN
-
-    def clean(self):
-        super().clean()
-        if self.start and self.end and self.start.year != self.end.year:
-            raise ValidationError(
-                _("A reporting period must start and end in the same calendar year.")
-            )

@@ -30,16 +30,22 @@ TRUE_WORDS = {"true", "1", "có", "co", "yes", "x"}
 FALSE_WORDS = {"false", "0", "không", "khong", "no"}
 
 
+def _looks_like_formula(text):
+    # Quotes already in front count too, so that a name that really begins with "'=" keeps
+    # its own quote after an export and a re-import.
+    return text.lstrip("'").startswith(FORMULA_TRIGGERS)
+
+
 def defuse_formula(text):
     """Prefix a quote so a spreadsheet shows the text instead of running it."""
-    if text and text.startswith(FORMULA_TRIGGERS):
+    if text and _looks_like_formula(text):
         return "'" + text
     return text
 
 
 def restore_defused(text):
     """Drop the one quote ``defuse_formula`` added, and only that one."""
-    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_TRIGGERS):
+    if text.startswith("'") and _looks_like_formula(text[1:]):
         return text[1:]
     return text
 
@@ -118,20 +124,32 @@ class FlagWidget(widgets.Widget):
 
 
 class CountWidget(widgets.Widget):
-    """A whole number of people, zero or more."""
+    """A whole number of people, zero or more, written with digits only.
+
+    "1,000" or "1.000" is refused rather than guessed: the same text means one thousand to
+    one reader and one to another.
+    """
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
-        try:
-            number = float(str(value).strip().replace(",", "."))
-        except ValueError:
-            number = None
-        if number is None or not number.is_integer():
-            raise ValueError(_("'%(value)s' is not a whole number.") % {"value": value})
+        if isinstance(value, numbers.Number) and not isinstance(value, bool):
+            if float(value).is_integer():
+                return self._not_negative(int(value), value)
+        else:
+            text = str(value).strip()
+            if text.lstrip("-").isdigit():
+                return self._not_negative(int(text), value)
+        raise ValueError(
+            _("'%(value)s' is not a whole number: write digits only, without separators.")
+            % {"value": value}
+        )
+
+    @staticmethod
+    def _not_negative(number, value):
         if number < 0:
             raise ValueError(_("'%(value)s' cannot be negative.") % {"value": value})
-        return int(number)
+        return number
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
