@@ -264,7 +264,8 @@ def report_table(report):
         }
     )
     period = report["period"]
-    heading = f"{period['name']} ({period['start']} – {period['end']}, {period['status']})"
+    status = ReportingPeriod.Status(period["status"]).label
+    heading = f"{period['name']} ({period['start']} – {period['end']}, {status})"
     return heading + "\n" + table.to_string(index=False)
 
 

@@ -25,5 +25,5 @@ class Command(BaseCommand):
                 raise CommandError("\n".join(str(e) for e in outcome.errors[:20]))
             self.stdout.write(outcome.summary())
         periods.publish(ReportingPeriod.objects.get(slug=PUBLISHED))
-        ensure_home_page("Theo dõi dân chủ ở cơ sở tại nơi làm việc")
+        ensure_home_page("Dân chủ ở cơ sở tại nơi làm việc tỉnh Lạng Sơn")
         self.stdout.write(f"{PUBLISHED}: published")
