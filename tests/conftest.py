@@ -111,3 +111,46 @@ def sign_agreement(unit, effective_from, expires_on, signed_on=None, submitted_o
 
 def hold_dialogue(unit, held_on, kind="periodic"):
     return Dialogue.objects.create(enterprise=unit, held_on=day(held_on), kind=kind)
+
+
+@pytest.fixture
+def make_user(db):
+    """An active account with a usable password ('pass-1234-word')."""
+    from workplace.models import User
+
+    def make(username, role="officer", units=(), union_body=None, **extra):
+        user = User.objects.create_user(
+            username=username,
+            email=f"{username}@example.org",
+            password="pass-1234-word",
+            role=role,
+            union_body=union_body,
+            **extra,
+        )
+        user.units.set(units)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def scope(province, make_unit, make_user):
+    """Two units under sibling district bodies, and one account of each kind.
+
+    unit_a is under LDLD-186 (Hữu Lũng), unit_b under LDLD-178 (the city); officer_a holds
+    unit_a only, officer_b unit_b only; reviewer_a reviews LDLD-186; staff is federation.
+    """
+    city_body = UnionBody.objects.create(
+        code="LDLD-178", name="LĐLĐ thành phố Lạng Sơn", parent=province["federation"]
+    )
+    unit_a = make_unit(area=province["district"], body=province["body"])
+    unit_b = make_unit(area=province["other"], body=city_body)
+    return {
+        "unit_a": unit_a,
+        "unit_b": unit_b,
+        "city_body": city_body,
+        "officer_a": make_user("officer_a", units=[unit_a]),
+        "officer_b": make_user("officer_b", units=[unit_b]),
+        "reviewer_a": make_user("reviewer_a", role="reviewer", union_body=province["body"]),
+        "staff": make_user("staff", role="federation"),
+    }

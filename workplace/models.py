@@ -6,6 +6,8 @@ checked again in ``clean()`` so that forms and imports explain it in plain words
 
 import datetime
 
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -15,7 +17,9 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .querysets import EnterpriseQuerySet, TreeQuerySet
+from . import audit
+from .documents import DocumentPath, private_storage, validate_document
+from .querysets import EnterpriseQuerySet, PeriodQuerySet, RecordQuerySet, TreeQuerySet
 
 CODE_PATTERN = r"^[A-Za-z0-9_.\-]+$"
 TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
@@ -70,6 +74,62 @@ class FieldKeyedConstraints(models.Model):
                 target = item.code if key == NON_FIELD_ERRORS and item.code in field_names else key
                 keyed.setdefault(target, []).append(item)
         return keyed
+
+
+class StaleRecordError(Exception):
+    """The record was changed by someone else since this copy of it was read."""
+
+
+class TrackedModel(FieldKeyedConstraints):
+    """A record whose every save is checked against its version and written to the audit log.
+
+    A save based on a stale copy (its version is no longer the stored one) is refused, so two
+    people editing at once cannot silently overwrite each other, whichever path they use.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def audit_enterprise(self):
+        return None
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            if self._state.adding or self.pk is None:
+                super().save(*args, **kwargs)
+                created = audit.audited_values(self)
+                changes = {name: [None, value] for name, value in created.items()}
+                audit.record("create", self, changes, enterprise=self.audit_enterprise())
+                return
+            stored = self._stored_copy()
+            changes = audit.differences(audit.audited_values(stored), audit.audited_values(self))
+            self.version = stored.version + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            super().save(*args, **kwargs)
+            if changes:
+                audit.record("change", self, changes, enterprise=self.audit_enterprise())
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            stored = self._stored_copy()
+            before = audit.audited_values(stored)
+            changes = {name: [value, None] for name, value in before.items()}
+            audit.record("delete", self, changes, enterprise=self.audit_enterprise())
+            return super().delete(*args, **kwargs)
+
+    def _stored_copy(self):
+        stored = type(self)._base_manager.select_for_update().filter(pk=self.pk).first()
+        if stored is None or stored.version != self.version:
+            raise StaleRecordError(
+                _(
+                    "Someone else changed this record while you were editing it. Your changes "
+                    "were not saved: open it again to see the current values."
+                )
+            )
+        return stored
 
 
 class TreeNode(models.Model):
@@ -166,7 +226,7 @@ class Sector(models.TextChoices):
     PUBLIC_SERVICE = "public_service", _("Public service unit")
 
 
-class Enterprise(FieldKeyedConstraints):
+class Enterprise(TrackedModel):
     class Registration(models.TextChoices):
         PENDING = "pending", _("Pending verification")
         VERIFIED = "verified", _("Verified")
@@ -195,6 +255,15 @@ class Enterprise(FieldKeyedConstraints):
         default=Registration.PENDING,
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -219,6 +288,9 @@ class Enterprise(FieldKeyedConstraints):
     def __str__(self):
         return f"{self.name} ({self.tax_code})"
 
+    def audit_enterprise(self):
+        return self
+
     def clean(self):
         super().clean()
         today = timezone.localdate()
@@ -228,7 +300,7 @@ class Enterprise(FieldKeyedConstraints):
             )
 
 
-class EnterpriseRecord(FieldKeyedConstraints):
+class EnterpriseRecord(TrackedModel):
     """A dated fact about one enterprise; the date decides which periods it counts in."""
 
     date_field = None  # the name of the field that dates the record
@@ -239,8 +311,13 @@ class EnterpriseRecord(FieldKeyedConstraints):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RecordQuerySet.as_manager()
+
     class Meta:
         abstract = True
+
+    def audit_enterprise(self):
+        return self.enterprise
 
     @property
     def record_date(self):
@@ -329,6 +406,14 @@ class WorkerConference(EnterpriseRecord):
     held_on = models.DateField(_("held on"))
     form = models.CharField(_("form"), max_length=16, choices=Form.choices)
     attendees = models.PositiveIntegerField(_("attendees"), null=True, blank=True)
+    minutes = models.FileField(
+        _("minutes"),
+        upload_to=DocumentPath("minutes"),
+        storage=private_storage,
+        validators=[validate_document],
+        max_length=255,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["enterprise", "-held_on"]
@@ -363,6 +448,14 @@ class CollectiveAgreement(EnterpriseRecord):
     workers_consulted = models.PositiveIntegerField(_("workers consulted"))
     submitted_on = models.DateField(
         _("submitted to the labour authority on"), null=True, blank=True
+    )
+    document = models.FileField(
+        _("agreement text"),
+        upload_to=DocumentPath("document"),
+        storage=private_storage,
+        validators=[validate_document],
+        max_length=255,
+        blank=True,
     )
 
     class Meta:
@@ -450,6 +543,14 @@ class Dialogue(EnterpriseRecord):
     )
     held_on = models.DateField(_("held on"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    minutes = models.FileField(
+        _("minutes"),
+        upload_to=DocumentPath("minutes"),
+        storage=private_storage,
+        validators=[validate_document],
+        max_length=255,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["enterprise", "-held_on"]
@@ -491,6 +592,8 @@ class ReportingPeriod(FieldKeyedConstraints):
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
 
+    objects = PeriodQuerySet.as_manager()
+
     class Meta:
         ordering = ["-end", "start"]
         verbose_name = _("reporting period")
@@ -523,3 +626,96 @@ class ReportingPeriod(FieldKeyedConstraints):
     @property
     def is_frozen(self):
         return self.status != self.Status.OPEN
+
+
+class User(AbstractUser):
+    """An account: an officer of some units, a reviewer of a union body's subtree, or staff."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", _("Union officer")
+        REVIEWER = "reviewer", _("Reviewer")
+        FEDERATION = "federation", _("Federation staff")
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.OFFICER)
+    full_name = models.CharField(_("full name"), max_length=255, blank=True)
+    union_body = models.ForeignKey(
+        UnionBody,
+        verbose_name=_("union body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewers",
+        help_text=_("A reviewer sees every unit of this body and the bodies under it."),
+    )
+    units = models.ManyToManyField(
+        Enterprise, verbose_name=_("units"), blank=True, related_name="officers"
+    )
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def is_federation(self):
+        return self.is_superuser or self.role == self.Role.FEDERATION
+
+    @property
+    def is_reviewer(self):
+        return self.role == self.Role.REVIEWER and self.union_body_id is not None
+
+    def clean(self):
+        super().clean()
+        if self.role == self.Role.REVIEWER and not self.union_body_id:
+            raise ValidationError({"union_body": _("A reviewer must be attached to a union body.")})
+
+
+class AuditEntry(models.Model):
+    """One change to one record: who, when, through which channel, and before/after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        CHANGE = "change", _("Changed")
+        DELETE = "delete", _("Deleted")
+        VERIFY = "verify", _("Verified")
+        REJECT = "reject", _("Rejected")
+        LOCK = "lock", _("Locked")
+        PUBLISH = "publish", _("Published")
+        UNLOCK = "unlock", _("Unlocked")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
+    source = models.CharField(_("through"), max_length=16)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    model = models.CharField(_("kind of record"), max_length=100)
+    object_pk = models.CharField(max_length=64)
+    object_repr = models.CharField(_("record"), max_length=255)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["model", "object_pk"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

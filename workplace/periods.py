@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import audit
 from .compliance import compute_coverage
 from .models import ReportingPeriod
 
@@ -22,6 +23,7 @@ def lock(period):
     period.status = Status.LOCKED
     period.locked_at = timezone.now()
     period.save(update_fields=["snapshot", "status", "locked_at"])
+    audit.record("lock", period)
     return period
 
 
@@ -33,6 +35,7 @@ def publish(period):
         period.status = Status.PUBLISHED
         period.published_at = timezone.now()
         period.save(update_fields=["status", "published_at"])
+        audit.record("publish", period)
     return period
 
 
@@ -48,4 +51,5 @@ def unlock(period, reason):
     period.locked_at = None
     period.published_at = None
     period.save(update_fields=["status", "snapshot", "locked_at", "published_at"])
+    audit.record("unlock", period, reason=reason.strip())
     return period

@@ -36,7 +36,29 @@ class TreeQuerySet(models.QuerySet):
         return self.filter(path__startswith=node.path)
 
 
+def _user_role(user):
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_federation:
+        return "federation"
+    if user.is_reviewer:
+        return "reviewer"
+    return "officer"
+
+
 class EnterpriseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping rule: federation staff see all units, a reviewer their union body's
+        subtree, an officer the units assigned to them, anyone else nothing."""
+        role = _user_role(user)
+        if role == "federation":
+            return self
+        if role == "reviewer":
+            return self.filter(union_body__path__startswith=user.union_body.path)
+        if role == "officer":
+            return self.filter(officers=user)
+        return self.none()
+
     def verified(self):
         return self.filter(registration="verified")
 
@@ -54,6 +76,20 @@ class EnterpriseQuerySet(models.QuerySet):
     def with_shortfall_facts(self, period):
         """Annotate what is needed to explain, in words, why a unit falls short."""
         return self.with_indicators(period).annotate(**shortfall_columns(period))
+
+
+class PeriodQuerySet(models.QuerySet):
+    def current(self, today):
+        """The period to show by default: the shortest one holding ``today``, else the latest."""
+        holding = self.filter(start__lte=today, end__gte=today).order_by("end", "-start")
+        return holding.first() or self.order_by("-end", "start").first()
+
+
+class RecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Records of the units ``user`` may see (see ``EnterpriseQuerySet.visible_to``)."""
+        units = _model("Enterprise").objects.visible_to(user)
+        return self.filter(enterprise__in=units.values("pk"))
 
 
 def latest_declaration(period):

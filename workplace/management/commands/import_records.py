@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from workplace.audit import acting_as
 from workplace.resources import RESOURCES
 from workplace.spreadsheets import ImportFileError, import_file
 
@@ -16,7 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, kind, file, dry_run, **options):
         try:
-            outcome = import_file(kind, file, dry_run=dry_run)
+            with acting_as(None, "import"):
+                outcome = import_file(kind, file, dry_run=dry_run)
         except ImportFileError as error:
             raise CommandError("\n".join(str(e) for e in error.errors)) from None
         except OSError as error:

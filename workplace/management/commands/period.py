@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from workplace import periods
+from workplace.audit import acting_as
 from workplace.models import ReportingPeriod
 
 
@@ -19,10 +20,11 @@ class Command(BaseCommand):
         except ReportingPeriod.DoesNotExist:
             raise CommandError(f"No reporting period '{slug}'.") from None
         try:
-            if action == "unlock":
-                periods.unlock(period, reason)
-            else:
-                getattr(periods, action)(period)
+            with acting_as(None, "command"):
+                if action == "unlock":
+                    periods.unlock(period, reason)
+                else:
+                    getattr(periods, action)(period)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(f"{period.slug}: {period.status}")

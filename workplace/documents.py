@@ -1,0 +1,91 @@
+"""Uploaded documents (minutes, agreement texts): checked by content, stored out of public reach.
+
+Files live under ``PRIVATE_MEDIA_ROOT``, which the web server never serves; the portal hands
+them out only to users whose scope holds the unit, as attachments.
+"""
+
+import io
+import uuid
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+# What each accepted type's first bytes must be; the file name is never trusted.
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "docx": (b"PK\x03\x04",),
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def private_storage():
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def document_kind(uploaded):
+    """'pdf', 'png', 'jpg' or 'docx' judged by the content, or None."""
+    uploaded.seek(0)
+    head = uploaded.read(8)
+    uploaded.seek(0)
+    for kind, signatures in SIGNATURES.items():
+        if head.startswith(signatures):
+            if kind == "docx" and not _is_word_document(uploaded):
+                return None
+            return kind
+    return None
+
+
+def _is_word_document(uploaded):
+    try:
+        with zipfile.ZipFile(io.BytesIO(uploaded.read())) as archive:
+            return "word/document.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+    finally:
+        uploaded.seek(0)
+
+
+def validate_document(uploaded):
+    """At most 10 MB, and really a PDF, DOCX, JPEG or PNG file."""
+    if uploaded is None or not hasattr(uploaded, "read"):
+        return
+    if getattr(uploaded, "_committed", False):
+        return  # already stored and checked when it was uploaded
+    if uploaded.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
+    if document_kind(uploaded) is None:
+        raise ValidationError(
+            _("Only PDF, DOCX, JPEG or PNG files can be attached."), code="file_type"
+        )
+
+
+@deconstructible
+class DocumentPath:
+    """A generated name for the file in ``field_name``: nothing the uploader chose is kept."""
+
+    def __init__(self, field_name):
+        self.field_name = field_name
+
+    def __call__(self, instance, filename):
+        kind = document_kind(getattr(instance, self.field_name)) or "bin"
+        return f"documents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{kind}"
+
+    def __eq__(self, other):
+        return isinstance(other, DocumentPath) and other.field_name == self.field_name
+
+    def __hash__(self):
+        return hash(self.field_name)

@@ -1,0 +1,3 @@
+"""Portal views (to be written)."""
+
+urlpatterns = []

@@ -1,0 +1,12 @@
+"""The portal at /portal/: each module of this package brings its own URL patterns."""
+
+from . import accounts, records, review, units
+
+app_name = "portal"
+
+urlpatterns = [
+    *accounts.urlpatterns,
+    *units.urlpatterns,
+    *records.urlpatterns,
+    *review.urlpatterns,
+]
