@@ -18,7 +18,8 @@ class Actor:
     source: str = "system"
 
 
-_actor = contextvars.ContextVar("audit_actor", default=Actor())
+SYSTEM = Actor()
+_actor = contextvars.ContextVar("audit_actor", default=None)
 
 # Bookkeeping columns that say nothing about the record itself.
 UNAUDITED_FIELDS = {"created_at", "updated_at", "version", "path", "snapshot", "password"}
@@ -35,7 +36,7 @@ def acting_as(user, source):
 
 
 def current_actor():
-    return _actor.get()
+    return _actor.get() or SYSTEM
 
 
 def audited_values(instance):

@@ -92,9 +92,6 @@ class TrackedModel(FieldKeyedConstraints):
     class Meta:
         abstract = True
 
-    def audit_enterprise(self):
-        return None
-
     def save(self, *args, **kwargs):
         with transaction.atomic():
             if self._state.adding or self.pk is None:
@@ -119,6 +116,9 @@ class TrackedModel(FieldKeyedConstraints):
             changes = {name: [value, None] for name, value in before.items()}
             audit.record("delete", self, changes, enterprise=self.audit_enterprise())
             return super().delete(*args, **kwargs)
+
+    def audit_enterprise(self):
+        return None
 
     def _stored_copy(self):
         stored = type(self)._base_manager.select_for_update().filter(pk=self.pk).first()
