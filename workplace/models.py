@@ -80,6 +80,23 @@ class StaleRecordError(Exception):
     """The record was changed by someone else since this copy of it was read."""
 
 
+class FrozenPeriodError(ValidationError):
+    """A record dated inside a locked or published period cannot change."""
+
+    @classmethod
+    def for_record(cls, field_name, day, period):
+        message = _(
+            "Records dated %(date)s belong to the reporting period “%(period)s” "
+            "(%(status)s): they cannot be added, changed or deleted until the federation "
+            "unlocks that period."
+        ) % {
+            "date": day.strftime("%d/%m/%Y"),
+            "period": period.name,
+            "status": period.get_status_display().lower(),
+        }
+        return cls({field_name: [ValidationError(message, code="frozen_period")]})
+
+
 class TrackedModel(FieldKeyedConstraints):
     """A record whose every save is checked against its version and written to the audit log.
 
@@ -95,6 +112,7 @@ class TrackedModel(FieldKeyedConstraints):
     def save(self, *args, **kwargs):
         with transaction.atomic():
             if self._state.adding or self.pk is None:
+                self.refuse_frozen_dates(None)
                 super().save(*args, **kwargs)
                 created = audit.audited_values(self)
                 changes = {name: [None, value] for name, value in created.items()}
@@ -102,6 +120,8 @@ class TrackedModel(FieldKeyedConstraints):
                 return
             stored = self._stored_copy()
             changes = audit.differences(audit.audited_values(stored), audit.audited_values(self))
+            if changes:
+                self.refuse_frozen_dates(stored)
             self.version = stored.version + 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
@@ -112,6 +132,7 @@ class TrackedModel(FieldKeyedConstraints):
     def delete(self, *args, **kwargs):
         with transaction.atomic():
             stored = self._stored_copy()
+            self.refuse_frozen_dates(stored, deleting=True)
             before = audit.audited_values(stored)
             changes = {name: [value, None] for name, value in before.items()}
             audit.record("delete", self, changes, enterprise=self.audit_enterprise())
@@ -119,6 +140,9 @@ class TrackedModel(FieldKeyedConstraints):
 
     def audit_enterprise(self):
         return None
+
+    def refuse_frozen_dates(self, stored, deleting=False):
+        """Hook: refuse a change that would alter the figures of a locked period."""
 
     def _stored_copy(self):
         stored = type(self)._base_manager.select_for_update().filter(pk=self.pk).first()
@@ -326,6 +350,23 @@ class EnterpriseRecord(TrackedModel):
     def clean(self):
         super().clean()
         self.check_dates_within_union_life()
+        if self.pk and not self._state.adding:
+            stored = type(self)._base_manager.filter(pk=self.pk).first()
+            if stored is not None and audit.audited_values(stored) != audit.audited_values(self):
+                self.refuse_frozen_dates(stored)
+        else:
+            self.refuse_frozen_dates(None)
+
+    def refuse_frozen_dates(self, stored, deleting=False):
+        """No record dated inside a locked or published period may be added, changed or
+        deleted, whichever path the change takes: the published figures must stay true."""
+        days = {stored.record_date} if stored is not None else set()
+        if not deleting:
+            days.add(self.record_date)
+        for day in sorted(d for d in days if d is not None):
+            period = ReportingPeriod.objects.frozen_on(day)
+            if period is not None:
+                raise FrozenPeriodError.for_record(self.date_field, day, period)
 
     def check_dates_within_union_life(self):
         """Reject dates in the future or before the union existed: such records cannot be true."""
@@ -617,6 +658,33 @@ class ReportingPeriod(FieldKeyedConstraints):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None:
+            self.refuse_changing_frozen_rules()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.refuse_changing_frozen_rules()
+
+    def refuse_changing_frozen_rules(self):
+        """A locked period's dates and rules are part of its frozen figures."""
+        if self._state.adding or self.pk is None:
+            return
+        stored = type(self)._base_manager.filter(pk=self.pk).first()
+        if stored is None or not stored.is_frozen:
+            return
+        rules = ("start", "end", "min_members")
+        if any(getattr(stored, name) != getattr(self, name) for name in rules):
+            raise ValidationError(
+                _(
+                    "The period “%(period)s” is %(status)s: its dates and rules cannot "
+                    "change until it is unlocked."
+                )
+                % {"period": stored.name, "status": stored.get_status_display().lower()},
+                code="frozen_period",
+            )
 
     @property
     def year_start(self):

@@ -79,6 +79,13 @@ class EnterpriseQuerySet(models.QuerySet):
 
 
 class PeriodQuerySet(models.QuerySet):
+    def frozen(self):
+        return self.exclude(status="open")
+
+    def frozen_on(self, day):
+        """The locked or published period holding ``day``, if any."""
+        return self.frozen().filter(start__lte=day, end__gte=day).order_by("start").first()
+
     def current(self, today):
         """The period to show by default: the shortest one holding ``today``, else the latest."""
         holding = self.filter(start__lte=today, end__gte=today).order_by("end", "-start")
@@ -90,6 +97,38 @@ class RecordQuerySet(models.QuerySet):
         """Records of the units ``user`` may see (see ``EnterpriseQuerySet.visible_to``)."""
         units = _model("Enterprise").objects.visible_to(user)
         return self.filter(enterprise__in=units.values("pk"))
+
+    # Bulk paths skip Model.save() and delete(), so they apply the frozen-period rule here.
+
+    def update(self, **kwargs):
+        self._refuse_frozen(kwargs.get(self.model.date_field))
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_frozen()
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.refuse_frozen_dates(None)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def _refuse_frozen(self, new_day=None):
+        periods = list(_model("ReportingPeriod").objects.frozen())
+        if not periods:
+            return
+        date_field = self.model.date_field
+        inside = Q()
+        for period in periods:
+            inside |= Q(**{f"{date_field}__range": (period.start, period.end)})
+        hit = self.order_by().filter(inside).values_list(date_field, flat=True).first()
+        day = hit or new_day
+        period = _model("ReportingPeriod").objects.frozen_on(day) if day else None
+        if period is not None:
+            from .models import FrozenPeriodError
+
+            raise FrozenPeriodError.for_record(date_field, day, period)
 
 
 def latest_declaration(period):

@@ -61,7 +61,7 @@ def test_coverage_of_unknown_period_fails(db):
 
 def test_locked_period_prints_its_snapshot_and_live_recomputes(two_units, period, make_unit):
     run("period", "lock", "2023-h1")
-    make_unit()  # a unit registered after the figures were frozen
+    make_unit(as_of=None)  # a unit registered after the figures were frozen
     frozen = json.loads(run("coverage", "2023-h1", "--format", "json"))
     live = json.loads(run("coverage", "2023-h1", "--format", "json", "--live"))
     assert frozen["period"]["status"] == "locked"
