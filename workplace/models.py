@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -740,8 +740,19 @@ class User(AbstractUser):
             raise ValidationError({"union_body": _("A reviewer must be attached to a union body.")})
 
 
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied(_("Audit entries cannot be changed."))
+
+    def delete(self):
+        raise PermissionDenied(_("Audit entries cannot be deleted."))
+
+
 class AuditEntry(models.Model):
-    """One change to one record: who, when, through which channel, and before/after."""
+    """One change to one record: who, when, through which channel, and before/after.
+
+    Entries are written once: the application offers no way to change or delete them.
+    """
 
     class Action(models.TextChoices):
         CREATE = "create", _("Created")
@@ -779,6 +790,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     reason = models.TextField(_("reason"), blank=True)
 
+    objects = AuditQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("audit entry")
@@ -787,3 +800,11 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied(_("Audit entries cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(_("Audit entries cannot be deleted."))

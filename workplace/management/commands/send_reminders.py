@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from workplace.reminders import send_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "E-mail each officer what their units still owe (no worker conference this year, an "
+        "agreement expiring within 90 days or not submitted), and each reviewer a digest."
+    )
+
+    def handle(self, **options):
+        officers, reviewers = send_reminders(timezone.localdate())
+        self.stdout.write(f"{officers} officer reminder(s), {reviewers} reviewer digest(s) sent.")

@@ -1,0 +1,129 @@
+"""Reminders: what each officer's units still owe this year, and a digest per reviewer.
+
+One query finds the units that fall short today; officers and reviewers are matched to them
+in memory, so the number of queries does not grow with the number of units.
+"""
+
+import dataclasses
+import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import CollectiveAgreement, Enterprise, User, WorkerConference
+
+EXPIRY_WARNING_DAYS = 90
+
+
+@dataclasses.dataclass
+class UnitReminder:
+    unit: Enterprise
+    reasons: list
+
+
+def units_needing_reminders(today):
+    """Verified, active units with something to do, each with its reasons in words."""
+    soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    overdue = today - datetime.timedelta(days=CollectiveAgreement.SUBMISSION_DAYS)
+    of_unit = {"enterprise": OuterRef("pk")}
+    units = (
+        Enterprise.objects.verified()
+        .filter(union_established_on__lte=today)
+        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today))
+        .annotate(
+            conference_this_year=Exists(
+                WorkerConference.objects.filter(
+                    **of_unit, held_on__range=(datetime.date(today.year, 1, 1), today)
+                )
+            ),
+            agreement_expiring=Exists(
+                CollectiveAgreement.objects.filter(**of_unit, expires_on__range=(today, soon))
+            ),
+            agreement_unsubmitted=Exists(
+                CollectiveAgreement.objects.filter(
+                    **of_unit,
+                    submitted_on__isnull=True,
+                    signed_on__lt=overdue,
+                    expires_on__gte=today,
+                )
+            ),
+        )
+        .filter(
+            Q(conference_this_year=False)
+            | Q(agreement_expiring=True)
+            | Q(agreement_unsubmitted=True)
+        )
+        .select_related("union_body")
+        .prefetch_related("officers")
+        .order_by("name")
+    )
+    return [UnitReminder(unit, reasons_for(unit, today)) for unit in units]
+
+
+def reasons_for(unit, today):
+    reasons = []
+    if not unit.conference_this_year:
+        reasons.append(
+            _("No worker conference has been held yet in %(year)s.") % {"year": today.year}
+        )
+    if unit.agreement_expiring:
+        reasons.append(
+            _("The collective agreement expires within %(days)s days.")
+            % {"days": EXPIRY_WARNING_DAYS}
+        )
+    if unit.agreement_unsubmitted:
+        reasons.append(
+            _(
+                "A collective agreement signed more than %(days)s days ago has not been "
+                "submitted to the labour authority."
+            )
+            % {"days": CollectiveAgreement.SUBMISSION_DAYS}
+        )
+    return reasons
+
+
+def officer_messages(reminders):
+    """One message per officer, listing only their own units."""
+    by_officer = {}
+    for reminder in reminders:
+        for officer in reminder.unit.officers.all():
+            if officer.is_active and officer.email:
+                by_officer.setdefault(officer, []).append(reminder)
+    return [message(officer, "emails/reminder", items) for officer, items in by_officer.items()]
+
+
+def reviewer_messages(reminders):
+    """One digest per reviewer, of the units under their union body's subtree."""
+    reviewers = User.objects.filter(
+        role=User.Role.REVIEWER, is_active=True, union_body__isnull=False
+    ).select_related("union_body")
+    digests = []
+    for reviewer in reviewers:
+        prefix = reviewer.union_body.path
+        items = [r for r in reminders if r.unit.union_body.path.startswith(prefix)]
+        if items and reviewer.email:
+            digests.append(message(reviewer, "emails/digest", items))
+    return digests
+
+
+def message(user, template, items):
+    context = {"user": user, "items": items, "site_url": settings.WAGTAILADMIN_BASE_URL}
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    body = render_to_string(f"{template}.txt", context)
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+def send_reminders(today):
+    """Send every reminder and digest; returns (officer messages, reviewer digests)."""
+    # Officers read Vietnamese: messages are written in the site's main language.
+    with translation.override(settings.LANGUAGE_CODE):
+        reminders = units_needing_reminders(today)
+        officers = officer_messages(reminders)
+        reviewers = reviewer_messages(reminders)
+    with get_connection() as connection:
+        connection.send_messages(officers + reviewers)
+    return len(officers), len(reviewers)
