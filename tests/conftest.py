@@ -19,6 +19,12 @@ from workplace.models import (
 day = datetime.date.fromisoformat
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Production hashing is slow on purpose; tests only need passwords to round-trip.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def province(db):
     """A province with one district holding a commune, a second district, and two bodies."""

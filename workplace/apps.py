@@ -1,8 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class WorkplaceConfig(AppConfig):
     name = "workplace"
     verbose_name = _("Workplace democracy")
     default_auto_field = "django.db.models.BigAutoField"
+
+
+class UsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's account screens, with the tracker's own account form (role, body, units)."""
+
+    user_viewset = "workplace.admin_forms.AccountViewSet"

@@ -5,6 +5,7 @@ them out only to users whose scope holds the unit, as attachments.
 """
 
 import io
+import os
 import uuid
 import zipfile
 
@@ -32,8 +33,25 @@ CONTENT_TYPES = {
 }
 
 
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """File storage under ``PRIVATE_MEDIA_ROOT``, read at each use so the setting can change."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
 def private_storage():
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage()
 
 
 def document_kind(uploaded):

@@ -726,6 +726,9 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def get_full_name(self):
+        return self.full_name or self.username
+
     @property
     def is_federation(self):
         return self.is_superuser or self.role == self.Role.FEDERATION

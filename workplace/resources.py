@@ -6,11 +6,13 @@ so a file written by ``export_records`` reads back through ``import_records`` un
 
 import datetime
 import numbers
+import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from .accounts import invite_on_commit
 from .models import (
     Area,
     CollectiveAgreement,
@@ -20,6 +22,7 @@ from .models import (
     ReportingPeriod,
     Sector,
     UnionBody,
+    User,
     WorkerConference,
 )
 
@@ -194,6 +197,37 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else getattr(value, self.field)
+
+
+class TaxCodesWidget(widgets.ManyToManyWidget):
+    """Units named by their tax codes, separated by ';' (a ',' or a line break is read too)."""
+
+    SEPARATORS = re.compile(r"[;,\s]+")
+
+    def __init__(self, **kwargs):
+        super().__init__(Enterprise, separator=";", field="tax_code", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return []
+        if isinstance(value, numbers.Number) and not isinstance(value, bool):
+            parts = [value]
+        else:
+            parts = self.SEPARATORS.split(str(value))
+        codes = list(dict.fromkeys(filter(None, (TaxCodeWidget().clean(p) for p in parts))))
+        found = {unit.tax_code: unit for unit in Enterprise.objects.filter(tax_code__in=codes)}
+        missing = [code for code in codes if code not in found]
+        if missing:
+            raise ValueError(
+                _("No %(kind)s with the code '%(code)s' exists.")
+                % {"kind": Enterprise._meta.verbose_name, "code": "', '".join(missing)}
+            )
+        return [found[code] for code in codes]
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return self.separator.join(sorted(unit.tax_code for unit in value.all()))
 
 
 def column(attribute, widget, name=None):
@@ -408,6 +442,78 @@ class DialogueResource(EnterpriseRecordResource):
         import_id_fields = ("tax_code", "held_on", "kind")
 
 
+class OfficerResource(RecordResource):
+    """Portal accounts: an officer's units, a reviewer's union body, federation staff.
+
+    A new account has no usable password: once the import commits, its owner is e-mailed an
+    invitation to choose one. Administrator accounts are neither exported nor changed here.
+    """
+
+    optional_columns = ("tax_codes", "union_body_code")
+
+    username = column("username", TextWidget())
+    email = column("email", TextWidget())
+    full_name = column("full_name", TextWidget())
+    role = column("role", ChoiceWidget(User.Role))
+    tax_codes = column("units", TaxCodesWidget(), "tax_codes")
+    union_body_code = column("union_body", NaturalKeyWidget(UnionBody, "code"), "union_body_code")
+
+    class Meta(RecordResource.Meta):
+        model = User
+        fields = ("username", "email", "full_name", "role", "tax_codes", "union_body_code")
+        import_id_fields = ("username",)
+
+    def init_instance(self, row=None):
+        user = super().init_instance(row)
+        user.set_unusable_password()
+        return user
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if instance.pk is not None and (instance.is_staff or instance.is_superuser):
+            errors.setdefault("username", []).append(
+                ValidationError(
+                    _("This is an administrator account: change it in the admin, not by import.")
+                )
+            )
+        if not instance.email and "email" not in errors:
+            errors["email"] = [
+                ValidationError(_("An e-mail address is needed: the invitation is sent there."))
+            ]
+        units = self.fields["tax_codes"]
+        if units.column_name in row:
+            # Many-to-many cells are only read when saving; check them with the rest of the row.
+            try:
+                units.clean(row)
+            except ValueError as error:
+                errors["units"] = [ValidationError(str(error))]
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk is None:
+            instance.is_staff = False
+            instance.is_superuser = False
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        if is_create and not self._is_dry_run(kwargs):
+            invite_on_commit(instance)
+
+    def export_queryset(self):
+        return (
+            self.get_queryset()
+            .filter(is_staff=False, is_superuser=False)
+            .select_related("union_body")
+            .prefetch_related("units")
+            .order_by("username")
+        )
+
+
 # The import kinds of DESIGN.md, in the order a complete data set must be loaded.
 RESOURCES = {
     "areas": AreaResource,
@@ -418,4 +524,5 @@ RESOURCES = {
     "conferences": ConferenceResource,
     "agreements": AgreementResource,
     "dialogues": DialogueResource,
+    "officers": OfficerResource,
 }

@@ -54,6 +54,14 @@ HEADER_ALIASES = {
     "ngày gửi cơ quan quản lý lao động": "submitted_on",
     "ngày gửi": "submitted_on",
     "loại đối thoại": "kind",
+    "tên đăng nhập": "username",
+    "e-mail": "email",
+    "thư điện tử": "email",
+    "họ và tên": "full_name",
+    "họ tên": "full_name",
+    "vai trò": "role",
+    "mã số thuế các đơn vị": "tax_codes",
+    "các mã số thuế": "tax_codes",
 }
 
 

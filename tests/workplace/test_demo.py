@@ -36,7 +36,7 @@ def test_demo_reproduces_the_seed_report_and_loads_again_without_change(db):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     summaries = [line for line in out.getvalue().splitlines() if "dòng" in line]
-    assert len(summaries) == 8
+    assert len(summaries) == 9
     assert all("— 0 mới, 0 cập nhật" in line for line in summaries)
     assert (
         Enterprise.objects.count(),

@@ -27,6 +27,7 @@ from workplace.models import (
     HeadcountDeclaration,
     ReportingPeriod,
     UnionBody,
+    User,
     WorkerConference,
 )
 from workplace.resources import RESOURCES
@@ -41,6 +42,7 @@ MODELS = {
     "conferences": WorkerConference,
     "agreements": CollectiveAgreement,
     "dialogues": Dialogue,
+    "officers": User,
 }
 
 FORMULA_NAME = '=HYPERLINK("http://example.com","x")'
@@ -123,7 +125,7 @@ def unit(make_unit):
 
 
 @pytest.fixture
-def data_set(province, period, make_unit):
+def data_set(province, period, make_unit, make_user):
     """A little of everything, including a branch tax code and formula-like names."""
     formula = Enterprise.objects.create(
         tax_code=BRANCH_TAX_CODE,
@@ -160,6 +162,9 @@ def data_set(province, period, make_unit):
     ReportingPeriod.objects.create(
         slug="2023", name="Năm 2023", start=day("2023-01-01"), end=day("2023-12-31"), min_members=5
     )
+    make_user("officer", units=[dash, formula], full_name=DASH_NAME)
+    make_user("reviewer", role="reviewer", union_body=province["body"])
+    make_user("federation", role="federation")
     return {"formula": formula, "dash": dash}
 
 

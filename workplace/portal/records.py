@@ -1,3 +1,416 @@
-"""Portal views (to be written)."""
+"""A unit's records in the portal: add, edit, history of changes, document downloads.
 
-urlpatterns = []
+Every record and unit is fetched through ``unit_for`` / ``record_for``, so an id outside the
+user's scope is a 404 whatever the method. A record's unit always comes from the URL.
+"""
+
+import collections
+import dataclasses
+import datetime
+import pathlib
+
+from django.apps import apps
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, models, transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from workplace.documents import CONTENT_TYPES
+from workplace.models import (
+    AuditEntry,
+    CollectiveAgreement,
+    Dialogue,
+    Enterprise,
+    HeadcountDeclaration,
+    StaleRecordError,
+    WorkerConference,
+)
+
+from .access import portal_view, record_for, unit_for
+from .record_forms import AgreementForm, ConferenceForm, DialogueForm, HeadcountForm
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordKind:
+    model: type
+    form: type
+    add_title: str
+    edit_title: str
+    document_field: str | None = None
+    download_stem: str | None = None  # the download's file name before its date
+
+
+# The kinds by their URL segment, which is also their import kind.
+KINDS = {
+    "headcounts": RecordKind(
+        HeadcountDeclaration,
+        HeadcountForm,
+        gettext_lazy("Declare the headcount"),
+        gettext_lazy("Edit the headcount declaration"),
+    ),
+    "conferences": RecordKind(
+        WorkerConference,
+        ConferenceForm,
+        gettext_lazy("Add a worker conference"),
+        gettext_lazy("Edit the worker conference"),
+        "minutes",
+        "bien-ban-hoi-nghi",
+    ),
+    "agreements": RecordKind(
+        CollectiveAgreement,
+        AgreementForm,
+        gettext_lazy("Add a collective agreement"),
+        gettext_lazy("Edit the collective agreement"),
+        "document",
+        "thoa-uoc-lao-dong-tap-the",
+    ),
+    "dialogues": RecordKind(
+        Dialogue,
+        DialogueForm,
+        gettext_lazy("Add a dialogue"),
+        gettext_lazy("Edit the dialogue"),
+        "minutes",
+        "bien-ban-doi-thoai",
+    ),
+}
+
+KIND_OF_MODEL = {spec.model: name for name, spec in KINDS.items()}
+
+SOURCES = {
+    "portal": gettext_lazy("portal"),
+    "admin": gettext_lazy("administration screens"),
+    "import": gettext_lazy("file import"),
+    "command": gettext_lazy("command"),
+    "system": gettext_lazy("system"),
+}
+
+HISTORY_PAGE_SIZE = 50
+
+
+def kind_or_404(kind):
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise Http404(_("Unknown kind of record.")) from None
+
+
+def refusal_for_rejected(request, unit):
+    """A 403 page when the unit's registration was rejected: it keeps no records."""
+    if unit.registration != Enterprise.Registration.REJECTED:
+        return None
+    return render(request, "portal/records/refused.html", {"unit": unit}, status=403)
+
+
+def save_form(form):
+    """Save the form's record; what a concurrent change made invalid since the form was
+    checked (a duplicate, a period locked meanwhile) becomes a form error, not a 500."""
+    try:
+        with transaction.atomic():
+            form.save()
+    except IntegrityError:
+        form.add_error(form.date_field, form.duplicate_message())
+        return False
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+def warn_if_submitted_late(request, record):
+    """The law's 10-day deadline for submitting an agreement: a warning, never a refusal."""
+    if not isinstance(record, CollectiveAgreement):
+        return
+    days = CollectiveAgreement.SUBMISSION_DAYS
+    if record.submitted_late:
+        messages.warning(
+            request,
+            _(
+                "The agreement was submitted to the labour authority %(late)s days after "
+                "signing; the law asks for it within %(days)s days. It is saved."
+            )
+            % {"late": (record.submitted_on - record.signed_on).days, "days": days},
+        )
+    elif record.submitted_on is None and (timezone.localdate() - record.signed_on).days > days:
+        messages.warning(
+            request,
+            _(
+                "The agreement has not been submitted to the labour authority and more than "
+                "%(days)s days have passed since it was signed: the law's deadline was missed. "
+                "It is saved; enter the submission date once it is sent."
+            )
+            % {"days": days},
+        )
+
+
+def saved(request, record):
+    messages.success(request, _("Saved."))
+    warn_if_submitted_late(request, record)
+    return redirect("portal:unit", pk=record.enterprise_id)
+
+
+def document_attached(spec, record):
+    return bool(record is not None and spec.document_field and getattr(record, spec.document_field))
+
+
+def render_form(request, spec, unit, form, record=None, stored=None, status=200, attached=None):
+    """The add or edit page; ``attached`` says whether a file is stored (a bound form has
+    already put the user's choice on the record)."""
+    context = {
+        "unit": unit,
+        "form": form,
+        "record": record,
+        "title": spec.edit_title if record else spec.add_title,
+        "kind": KIND_OF_MODEL[spec.model],
+        "has_document": bool(spec.document_field),
+        "stored": stored,
+        "document": document_attached(spec, record) if attached is None else attached,
+    }
+    return render(request, "portal/records/form.html", context, status=status)
+
+
+@portal_view
+def record_add(request, unit_pk, kind):
+    spec = kind_or_404(kind)
+    unit = unit_for(request.user, unit_pk)
+    if refusal := refusal_for_rejected(request, unit):
+        return refusal
+    record = spec.model(enterprise=unit)
+    if request.method == "POST":
+        form = spec.form(request.POST, request.FILES, instance=record)
+        if form.is_valid() and save_form(form):
+            return saved(request, record)
+    else:
+        form = spec.form(instance=record)
+    return render_form(request, spec, unit, form)
+
+
+@portal_view
+def record_edit(request, kind, pk):
+    spec = kind_or_404(kind)
+    record = record_for(spec.model, request.user, pk)
+    unit = record.enterprise
+    if refusal := refusal_for_rejected(request, unit):
+        return refusal
+    if request.method != "POST":
+        return render_form(request, spec, unit, spec.form(instance=record), record)
+    attached = document_attached(spec, record)
+    form = spec.form(request.POST, request.FILES, instance=record)
+    if not form.is_valid():
+        return render_form(request, spec, unit, form, record, attached=attached)
+    record.version = form.cleaned_data["version"]
+    try:
+        if save_form(form):
+            return saved(request, record)
+    except StaleRecordError:
+        return stale_form(request, spec, pk, form)
+    return render_form(request, spec, unit, form, record, attached=attached)
+
+
+def stale_form(request, spec, pk, form):
+    """Someone saved the record meanwhile: keep what this user typed, show what is stored now,
+    and carry the current version so that saving again is a deliberate overwrite."""
+    current = record_for(spec.model, request.user, pk)
+    stored = comparison(form, current)
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    attached = document_attached(spec, current)
+    retry = spec.form(data, instance=current)
+    retry.is_valid()
+    message = _(
+        "Someone else saved this record while you were editing it, so your changes were not "
+        "saved. Your values are kept in the form; the values stored now are shown beside "
+        "them. Check them and save again to replace the stored values."
+    )
+    if request.FILES:
+        message += " " + _("Choose your file again: it was not kept.")
+    retry.add_error(None, message)
+    return render_form(
+        request, spec, current.enterprise, retry, current, stored, status=409, attached=attached
+    )
+
+
+def comparison(form, current):
+    """Rows of (label, value stored now, value typed) for each field of the form.
+
+    ``form.instance`` holds what the user typed: the refused save wrote nothing.
+    """
+    rows = []
+    for name, field in form.fields.items():
+        if name == "version":
+            continue
+        model_field = current._meta.get_field(name)
+        stored = display_value(model_field, model_field.value_to_string(current))
+        mine = display_value(model_field, model_field.value_to_string(form.instance))
+        if isinstance(model_field, models.FileField):
+            typed_file = getattr(form.instance, name)
+            if typed_file and not getattr(typed_file, "_committed", True):
+                mine = _("a new file (not kept: choose it again)")
+        differs = stored != mine
+        rows.append({"label": field.label, "stored": stored, "mine": mine, "differs": differs})
+    return rows
+
+
+def display_value(field, value, related=None):
+    """An audited text value (``Field.value_to_string``) as a reader would write it.
+
+    ``related`` maps (model, pk text) to the name of an object a foreign key points to.
+    """
+    empty = value in (None, "") or (
+        value == "None" and not isinstance(field, (models.CharField, models.TextField))
+    )
+    if empty:
+        return "—"
+    if field is None:
+        return str(value)
+    if field.many_to_one:
+        return (related or {}).get((field.related_model, str(value)), str(value))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return _("Yes") if value in ("True", True) else _("No")
+    if isinstance(field, models.FileField):
+        return _("a file is attached")
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def model_of(entry):
+    try:
+        return apps.get_model(entry.model)
+    except (LookupError, ValueError):
+        return None
+
+
+def field_of(model, name):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except LookupError:
+        return None
+
+
+def related_names(entries, user):
+    """Names of the objects the entries' foreign keys point to, one query per related model.
+
+    Units are looked up within the user's scope only: a unit outside it stays a bare number.
+    """
+    wanted = collections.defaultdict(set)
+    for entry in entries:
+        model = model_of(entry)
+        for name, values in entry.changes.items():
+            field = field_of(model, name)
+            if field is not None and field.many_to_one:
+                wanted[field.related_model].update(
+                    value for value in values if value not in (None, "", "None")
+                )
+    names = {}
+    for model, pks in wanted.items():
+        rows = model._default_manager.all()
+        if model is Enterprise:
+            rows = Enterprise.objects.visible_to(user)
+        for pk, obj in rows.in_bulk(sorted(pks)).items():
+            names[(model, str(pk))] = str(obj)
+    return names
+
+
+def describe(entry, related):
+    """One audit entry, ready to show: who, when, how, and each field's before → after."""
+    model = model_of(entry)
+    changes = []
+    for name, (before, after) in entry.changes.items():
+        field = field_of(model, name)
+        changes.append(
+            {
+                "label": capfirst(field.verbose_name) if field is not None else name,
+                "before": display_value(field, before, related),
+                "after": display_value(field, after, related),
+            }
+        )
+    return {
+        "entry": entry,
+        "who": str(entry.actor) if entry.actor else (entry.actor_name or _("the system")),
+        "source": SOURCES.get(entry.source, entry.source),
+        "action": entry.get_action_display(),
+        "kind": capfirst(model._meta.verbose_name) if model else entry.model,
+        "record_kind": KIND_OF_MODEL.get(model) if entry.action != "delete" else None,
+        "changes": changes,
+    }
+
+
+def describe_all(entries, user):
+    entries = list(entries)
+    related = related_names(entries, user)
+    return [describe(entry, related) for entry in entries]
+
+
+@portal_view
+def record_history(request, kind, pk):
+    spec = kind_or_404(kind)
+    record = record_for(spec.model, request.user, pk)
+    entries = AuditEntry.objects.filter(
+        model=spec.model._meta.label_lower, object_pk=str(record.pk)
+    ).select_related("actor")
+    context = {
+        "unit": record.enterprise,
+        "record": record,
+        "kind": kind,
+        "title": capfirst(spec.model._meta.verbose_name),
+        "entries": describe_all(entries, request.user),
+    }
+    return render(request, "portal/records/history.html", context)
+
+
+@portal_view
+def unit_history(request, pk):
+    unit = unit_for(request.user, pk)
+    entries = AuditEntry.objects.filter(enterprise=unit).select_related("actor")
+    page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"unit": unit, "page": page, "entries": describe_all(page, request.user)}
+    return render(request, "portal/records/unit_history.html", context)
+
+
+@portal_view
+def document(request, kind, pk):
+    """The record's file, as an attachment, only to users whose scope holds the unit."""
+    spec = kind_or_404(kind)
+    if spec.document_field is None:
+        raise Http404(_("This kind of record has no document."))
+    record = record_for(spec.model, request.user, pk)
+    stored = getattr(record, spec.document_field)
+    if not stored:
+        raise Http404(_("No document is attached to this record."))
+    extension = pathlib.PurePosixPath(stored.name).suffix.lstrip(".").lower()
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The document file is missing.")) from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{spec.download_stem}-{record.record_date.isoformat()}.{extension or 'bin'}",
+        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [
+    path("units/<int:unit_pk>/<slug:kind>/add/", record_add, name="record_add"),
+    path("units/<int:pk>/history/", unit_history, name="unit_history"),
+    path("records/<slug:kind>/<int:pk>/edit/", record_edit, name="record_edit"),
+    path("records/<slug:kind>/<int:pk>/history/", record_history, name="record_history"),
+    path("records/<slug:kind>/<int:pk>/document/", document, name="document"),
+]

@@ -1,3 +1,506 @@
-"""Portal views (to be written)."""
+"""The reviewer's workspace: coverage of their scope and the lists that say whom to chase.
 
-urlpatterns = []
+Every query starts from ``Enterprise.objects.visible_to(user)``. A code given in the query
+string (area, union body, sector, period) is looked up before use and an unknown one is a 404;
+a union body outside the user's subtree is unknown to them, so a filter can narrow a list but
+never widen it. Each list is one query for its rows however many units there are, and each
+exports to CSV or XLSX with exactly the rows of the filtered list.
+"""
+
+import datetime
+import io
+import re
+
+from django.core.paginator import Paginator
+from django.db.models import DateField, ExpressionWrapper, F, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext as _
+
+from workplace.compliance import compute_coverage, format_ratio, reasons_from_row
+from workplace.models import (
+    Area,
+    CollectiveAgreement,
+    Enterprise,
+    ReportingPeriod,
+    Sector,
+    UnionBody,
+)
+from workplace.resources import defuse_formula
+from workplace.spreadsheets import write_csv, write_xlsx
+
+from .access import reviewer_view
+
+PAGE_SIZE = 50
+EXPIRY_WINDOW_DAYS = 90
+EXPORT_FORMATS = ("csv", "xlsx")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# A unit falls short exactly when ``reasons_from_row`` has something to say about it.
+FALLS_SHORT = (
+    Q(eligible=0)
+    | Q(has_conference=0)
+    | Q(has_agreement=0)
+    | Q(has_periodic_dialogue=0)
+    | Q(declared=0, latest_as_of__isnull=False)
+)
+
+
+# --- shared helpers -------------------------------------------------------------------------
+
+
+def chosen_period(request):
+    """The period named by ``?period=`` (404 when unknown), else the current one (or None)."""
+    slug = request.GET.get("period")
+    if slug:
+        return get_object_or_404(ReportingPeriod, slug=slug)
+    return ReportingPeriod.objects.current(timezone.localdate())
+
+
+def bodies_in_scope(user):
+    """The union bodies whose units the user may review: their body's subtree, or all."""
+    if user.is_federation:
+        return UnionBody.objects.all()
+    return UnionBody.objects.subtree(user.union_body)
+
+
+def export_format(request):
+    """``csv``, ``xlsx`` or None for the HTML page; any other value is a 404."""
+    fmt = request.GET.get("format")
+    if fmt is None or fmt == "":
+        return None
+    if fmt not in EXPORT_FORMATS:
+        raise Http404(_("Unknown export format."))
+    return fmt
+
+
+def _safe_cell(value):
+    return defuse_formula(value) if isinstance(value, str) else value
+
+
+def _sheet_title(title):
+    # Characters a worksheet name may not hold, and Excel's 31-character limit.
+    return re.sub(r"[\\/?*\[\]:]", " ", title)[:31] or "Sheet"
+
+
+def spreadsheet_response(rows, fmt, filename, title):
+    """``rows`` (header first) as a CSV or XLSX download; text cells never run as formulas."""
+    rows = ([_safe_cell(cell) for cell in row] for row in rows)
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        write_csv(rows, response)
+    else:
+        buffer = io.BytesIO()
+        write_xlsx(rows, buffer, _sheet_title(title))
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
+    return response
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def yes_no(flag):
+    return _("Yes") if flag else _("No")
+
+
+def list_url(name, **params):
+    query = urlencode({key: value for key, value in params.items() if value})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def active_units(user):
+    """The user's units that are real enterprises (a rejected registration is not one)."""
+    return Enterprise.objects.visible_to(user).exclude(
+        registration=Enterprise.Registration.REJECTED
+    )
+
+
+# --- 1. the dashboard: coverage of the user's scope -----------------------------------------
+
+BREAKDOWN_CAPTIONS = {
+    "area": lambda: _("Coverage by area"),
+    "union_body": lambda: _("Coverage by union body"),
+    "sector": lambda: _("Coverage by sector"),
+}
+
+
+def indicator_labels():
+    """Export headers for every figure of a coverage row, in ``INDICATOR_KEYS`` order."""
+    return {
+        "units": _("Units"),
+        "eligible": _("Eligible"),
+        "conference_held": _("Conference held"),
+        "conference_rate": _("Conference rate (%)"),
+        "agreement_in_force": _("Agreement in force"),
+        "agreement_rate": _("Agreement rate (%)"),
+        "periodic_dialogue_held": _("Periodic dialogue held"),
+        "periodic_dialogue_rate": _("Periodic dialogue rate (%)"),
+        "dialogues": _("Dialogues"),
+        "dialogues_periodic": _("Periodic dialogues"),
+        "dialogues_ad_hoc": _("Ad hoc dialogues"),
+        "agreements_signed": _("Agreements signed"),
+        "declared": _("Headcount declared"),
+        "declared_rate": _("Declared rate (%)"),
+    }
+
+
+def scoped_breakdown(report, by, user):
+    """The breakdown's rows the user may drill into.
+
+    The union-body roll-up also carries the bodies above a reviewer's own (with the same
+    figures as their body); those lie outside their scope, so they are left out.
+    """
+    rows = report["breakdowns"][by]
+    if by == "union_body" and not user.is_federation:
+        codes = set(bodies_in_scope(user).values_list("code", flat=True))
+        rows = [row for row in rows if row["code"] in codes]
+    if by == "sector":
+        # Shown in the reader's language; the engine names sectors in the site's language.
+        rows = [{**row, "name": str(Sector(row["code"]).label)} for row in rows]
+    return rows
+
+
+def display_row(row, url=None):
+    return {
+        "code": row.get("code", ""),
+        "name": row["name"],
+        "url": url,
+        "units": row["units"],
+        "eligible": row["eligible"],
+        "conference": format_ratio(row["conference_held"], row["eligible"], row["conference_rate"]),
+        "agreement": format_ratio(
+            row["agreement_in_force"], row["eligible"], row["agreement_rate"]
+        ),
+        "periodic_dialogue": format_ratio(
+            row["periodic_dialogue_held"], row["eligible"], row["periodic_dialogue_rate"]
+        ),
+        "dialogues": row["dialogues"],
+        "declared": format_ratio(row["declared"], row["units"], row["declared_rate"]),
+    }
+
+
+def coverage_tables(report, user, period):
+    tables = []
+    for by, caption in BREAKDOWN_CAPTIONS.items():
+        rows = [
+            display_row(
+                row, list_url("portal:review_units", period=period.slug, **{by: row["code"]})
+            )
+            for row in scoped_breakdown(report, by, user)
+        ]
+        tables.append({"by": by, "caption": caption(), "rows": rows})
+    return tables
+
+
+def coverage_export(report, by, user, period, fmt):
+    labels = indicator_labels()
+    keys = list(labels)
+    header = [_("Code"), _("Name"), *labels.values()]
+    rows = [header]
+    rows += [
+        [row["code"], row["name"], *(row[k] for k in keys)]
+        for row in scoped_breakdown(report, by, user)
+    ]
+    rows.append(["", _("Total"), *(report["totals"][k] for k in keys)])
+    return spreadsheet_response(
+        rows, fmt, f"coverage-{by.replace('_', '-')}-{period.slug}", BREAKDOWN_CAPTIONS[by]()
+    )
+
+
+@reviewer_view
+def dashboard(request):
+    user = request.user
+    period = chosen_period(request)
+    fmt = export_format(request)
+    units = Enterprise.objects.visible_to(user)
+    report = compute_coverage(period, units=units) if period else None
+    if fmt:
+        by = request.GET.get("by", "area")
+        if by not in BREAKDOWN_CAPTIONS:
+            raise Http404(_("Unknown breakdown."))
+        if report is None:
+            raise Http404(_("There is no reporting period yet."))
+        return coverage_export(report, by, user, period, fmt)
+
+    context = {
+        "period": period,
+        "periods": ReportingPeriod.objects.all(),
+        "pending_count": units.filter(registration=Enterprise.Registration.PENDING).count(),
+        "totals": display_row({"name": _("Total"), **report["totals"]}) if report else None,
+        "tables": coverage_tables(report, user, period) if report else [],
+        "all_units_url": period and list_url("portal:review_units", period=period.slug),
+        "short_units_url": period
+        and list_url("portal:review_units", period=period.slug, shortfall="1"),
+    }
+    return render(request, "portal/review/dashboard.html", context)
+
+
+# --- 2. units of the period, filtered, with the reasons they fall short ---------------------
+
+
+def unit_filters(request, user):
+    """The list's filters from the query string, each looked up within the user's scope.
+
+    Returns the filtered units (not yet limited to the period), the clean filter values to
+    carry along, and a description of each filter in words.
+    """
+    units = Enterprise.objects.visible_to(user)
+    kept = {}
+    described = []
+    if code := request.GET.get("area"):
+        area = get_object_or_404(Area, code=code)
+        units = units.filter(area__path__startswith=area.path)
+        kept["area"] = area.code
+        described.append((_("Area"), area.name))
+    if code := request.GET.get("union_body"):
+        body = get_object_or_404(bodies_in_scope(user), code=code)
+        units = units.filter(union_body__path__startswith=body.path)
+        kept["union_body"] = body.code
+        described.append((_("Union body"), body.name))
+    if code := request.GET.get("sector"):
+        if code not in Sector.values:
+            raise Http404(_("Unknown sector."))
+        units = units.filter(sector=code)
+        kept["sector"] = code
+        described.append((_("Sector"), Sector(code).label))
+    if search := request.GET.get("q", "").strip():
+        units = units.filter(Q(name__icontains=search) | Q(tax_code__icontains=search))
+        kept["q"] = search
+        described.append((_("Search"), search))
+    if request.GET.get("shortfall") == "1":
+        kept["shortfall"] = "1"
+    return units, kept, described
+
+
+def period_units(units, period, only_short):
+    """In-scope units with the facts behind their reasons, in one query."""
+    rows = (
+        units.in_scope(period)
+        .with_shortfall_facts(period)
+        .select_related("area", "union_body")
+        .order_by("name", "tax_code")
+    )
+    return rows.filter(FALLS_SHORT) if only_short else rows
+
+
+def units_export(rows, period, fmt):
+    header = [
+        _("Tax code"),
+        _("Name"),
+        _("Sector"),
+        _("Area"),
+        _("Union body"),
+        _("Eligible"),
+        _("Why it falls short"),
+    ]
+    lines = (
+        [
+            unit.tax_code,
+            unit.name,
+            unit.get_sector_display(),
+            unit.area.name,
+            unit.union_body.name,
+            yes_no(unit.eligible),
+            " ".join(reasons_from_row(unit, period)),
+        ]
+        for unit in rows.iterator(chunk_size=2000)
+    )
+    return spreadsheet_response(
+        [header, *lines], fmt, f"units-{period.slug}", _("Units %(period)s") % {"period": period}
+    )
+
+
+@reviewer_view
+def unit_list(request):
+    period = chosen_period(request)
+    fmt = export_format(request)
+    units, kept, described = unit_filters(request, request.user)
+    if period is None:
+        if fmt:
+            raise Http404(_("There is no reporting period yet."))
+        return render(request, "portal/review/units.html", {"period": None})
+
+    rows = period_units(units, period, only_short="shortfall" in kept)
+    if fmt:
+        return units_export(rows, period, fmt)
+    page = paginate(request, rows)
+    toggled = {**kept, "shortfall": None if "shortfall" in kept else "1"}
+    context = {
+        "period": period,
+        "periods": ReportingPeriod.objects.all(),
+        "kept": kept,
+        "hidden": [(k, v) for k, v in kept.items() if k != "q"],
+        "described": described,
+        "only_short": "shortfall" in kept,
+        "toggle_url": list_url("portal:review_units", period=period.slug, **toggled),
+        "page": page,
+        "rows": [{"unit": unit, "reasons": reasons_from_row(unit, period)} for unit in page],
+    }
+    return render(request, "portal/review/units.html", context)
+
+
+# --- 3. registrations awaiting verification -------------------------------------------------
+
+
+def pending_units(user):
+    return (
+        Enterprise.objects.visible_to(user)
+        .filter(registration=Enterprise.Registration.PENDING)
+        .select_related("area", "union_body", "registered_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def registered_on(unit):
+    return timezone.localtime(unit.created_at).date()
+
+
+@reviewer_view
+def pending(request):
+    units = pending_units(request.user)
+    fmt = export_format(request)
+    if fmt:
+        header = [
+            _("Tax code"),
+            _("Name"),
+            _("Sector"),
+            _("Area"),
+            _("Union body"),
+            _("Registered on"),
+            _("Registered by"),
+        ]
+        lines = (
+            [
+                unit.tax_code,
+                unit.name,
+                unit.get_sector_display(),
+                unit.area.name,
+                unit.union_body.name,
+                registered_on(unit),
+                str(unit.registered_by) if unit.registered_by else "",
+            ]
+            for unit in units.iterator(chunk_size=2000)
+        )
+        filename = f"pending-registrations-{timezone.localdate().isoformat()}"
+        return spreadsheet_response([header, *lines], fmt, filename, _("Pending registrations"))
+    page = paginate(request, units)
+    rows = [{"unit": unit, "registered_on": registered_on(unit)} for unit in page]
+    return render(request, "portal/review/pending.html", {"page": page, "rows": rows})
+
+
+# --- 4. agreements about to expire ----------------------------------------------------------
+
+
+def expiring_agreements(user, today):
+    """Agreements expiring between today and today + 90 days, of units not yet dissolved."""
+    units = active_units(user).exclude(dissolved_on__lte=today)
+    last_day = today + datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
+    return (
+        CollectiveAgreement.objects.filter(
+            enterprise__in=units.values("pk"), expires_on__range=(today, last_day)
+        )
+        .select_related("enterprise")
+        .order_by("expires_on", "enterprise__name", "pk")
+    )
+
+
+@reviewer_view
+def expiring(request):
+    today = timezone.localdate()
+    agreements = expiring_agreements(request.user, today)
+    fmt = export_format(request)
+    if fmt:
+        header = [
+            _("Tax code"),
+            _("Name"),
+            _("Signed on"),
+            _("Effective from"),
+            _("Expires on"),
+            _("Days left"),
+        ]
+        lines = (
+            [
+                a.enterprise.tax_code,
+                a.enterprise.name,
+                a.signed_on,
+                a.effective_from,
+                a.expires_on,
+                (a.expires_on - today).days,
+            ]
+            for a in agreements.iterator(chunk_size=2000)
+        )
+        filename = f"expiring-agreements-{today.isoformat()}"
+        return spreadsheet_response([header, *lines], fmt, filename, _("Expiring agreements"))
+    page = paginate(request, agreements)
+    rows = [{"agreement": a, "days_left": (a.expires_on - today).days} for a in page]
+    context = {"page": page, "rows": rows, "window": EXPIRY_WINDOW_DAYS, "today": today}
+    return render(request, "portal/review/expiring.html", context)
+
+
+# --- 5. agreements submitted late, or not yet submitted past the deadline -------------------
+
+
+def late_agreements(user, today):
+    """Submitted more than 10 days after signing, or still unsubmitted 10 days on."""
+    allowed = datetime.timedelta(days=CollectiveAgreement.SUBMISSION_DAYS)
+    deadline = ExpressionWrapper(F("signed_on") + allowed, output_field=DateField())
+    return (
+        CollectiveAgreement.objects.filter(enterprise__in=active_units(user).values("pk"))
+        .annotate(deadline=deadline)
+        .filter(
+            Q(submitted_on__gt=F("deadline"))
+            | Q(submitted_on__isnull=True, signed_on__lt=today - allowed)
+        )
+        .select_related("enterprise")
+        .order_by("-signed_on", "enterprise__name", "pk")
+    )
+
+
+def days_late(agreement, today):
+    deadline = agreement.signed_on + datetime.timedelta(days=CollectiveAgreement.SUBMISSION_DAYS)
+    return ((agreement.submitted_on or today) - deadline).days
+
+
+@reviewer_view
+def late(request):
+    today = timezone.localdate()
+    agreements = late_agreements(request.user, today)
+    fmt = export_format(request)
+    if fmt:
+        header = [
+            _("Tax code"),
+            _("Name"),
+            _("Signed on"),
+            _("Submitted on"),
+            _("Days late"),
+        ]
+        lines = (
+            [
+                a.enterprise.tax_code,
+                a.enterprise.name,
+                a.signed_on,
+                a.submitted_on,
+                days_late(a, today),
+            ]
+            for a in agreements.iterator(chunk_size=2000)
+        )
+        filename = f"late-agreements-{today.isoformat()}"
+        return spreadsheet_response([header, *lines], fmt, filename, _("Late agreements"))
+    page = paginate(request, agreements)
+    rows = [{"agreement": a, "days_late": days_late(a, today)} for a in page]
+    context = {"page": page, "rows": rows, "days": CollectiveAgreement.SUBMISSION_DAYS}
+    return render(request, "portal/review/late.html", context)
+
+
+urlpatterns = [
+    path("review/", dashboard, name="review"),
+    path("review/units/", unit_list, name="review_units"),
+    path("review/pending/", pending, name="review_pending"),
+    path("review/expiring/", expiring, name="review_expiring"),
+    path("review/late/", late, name="review_late"),
+]

@@ -1,3 +1,213 @@
-"""Portal views (to be written)."""
+"""The portal's unit pages: the list of one's units, registration, the unit page, its profile
+and, for reviewers, verification."""
 
-urlpatterns = []
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workplace.compliance import shortfalls
+from workplace.models import (
+    CollectiveAgreement,
+    Dialogue,
+    Enterprise,
+    HeadcountDeclaration,
+    ReportingPeriod,
+    StaleRecordError,
+    WorkerConference,
+)
+
+from .access import is_reviewer_or_staff, portal_view, reviewer_view, unit_for
+from .unit_forms import (
+    OfficerProfileForm,
+    RegistrationForm,
+    RejectionForm,
+    ReviewerProfileForm,
+    UnitSearchForm,
+)
+
+Registration = Enterprise.Registration
+
+# The record kinds of a unit's timeline, by their URL name (the import kinds).
+TIMELINE = (
+    ("headcounts", HeadcountDeclaration, "as_of"),
+    ("conferences", WorkerConference, "held_on"),
+    ("agreements", CollectiveAgreement, "signed_on"),
+    ("dialogues", Dialogue, "held_on"),
+)
+
+
+@portal_view
+def home(request):
+    """Every account starts from the units it may see, searchable."""
+    form = UnitSearchForm(request.GET or None)
+    units = Enterprise.objects.visible_to(request.user).select_related("area", "union_body")
+    if form.is_valid() and form.cleaned_data["q"]:
+        term = form.cleaned_data["q"].strip()
+        units = units.filter(Q(name__icontains=term) | Q(tax_code__startswith=term))
+    page = Paginator(units.order_by("name", "pk"), 50).get_page(request.GET.get("page"))
+    pending = None
+    if is_reviewer_or_staff(request.user):
+        pending = Enterprise.objects.visible_to(request.user).filter(
+            registration=Registration.PENDING
+        )
+        pending = pending.count()
+    return render(
+        request,
+        "portal/units/home.html",
+        {"form": form, "page": page, "pending": pending, "query": request.GET.get("q", "")},
+    )
+
+
+@portal_view
+def register(request):
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            unit = form.save(commit=False)
+            unit.registration = Registration.PENDING
+            unit.registered_by = request.user
+            unit.save()
+            request.user.units.add(unit)
+        messages.success(
+            request,
+            _("The unit is registered and waits for verification by %(body)s.")
+            % {"body": unit.union_body.name},
+        )
+        return redirect("portal:unit", pk=unit.pk)
+    return render(request, "portal/units/register.html", {"form": form})
+
+
+def chosen_period(request):
+    """The period asked for, or this year up to today under the current period's rules."""
+    slug = request.GET.get("period")
+    if slug:
+        return get_object_or_404(ReportingPeriod, slug=slug)
+    today = timezone.localdate()
+    current = ReportingPeriod.objects.current(today)
+    return ReportingPeriod(
+        slug="",
+        name=_("This year to date"),
+        start=datetime.date(today.year, 1, 1),
+        end=today,
+        min_members=current.min_members if current else 10,
+    )
+
+
+def add_links():
+    return [
+        ("headcounts", _("Declare the headcount")),
+        ("conferences", _("Add a worker conference")),
+        ("agreements", _("Add a collective agreement")),
+        ("dialogues", _("Add a dialogue")),
+    ]
+
+
+def timeline(unit):
+    """The unit's records, newest first: one query per kind of record."""
+    entries = []
+    for kind, model, date_field in TIMELINE:
+        for record in model.objects.filter(enterprise=unit):
+            entries.append({"kind": kind, "record": record, "date": getattr(record, date_field)})
+    return sorted(entries, key=lambda e: (e["date"], e["kind"]), reverse=True)
+
+
+@portal_view
+def unit_page(request, pk):
+    unit = unit_for(request.user, pk)
+    period = chosen_period(request)
+    latest = HeadcountDeclaration.objects.filter(enterprise=unit).order_by("-as_of").first()
+    context = {
+        "unit": unit,
+        "period": period,
+        "periods": ReportingPeriod.objects.order_by("-end", "start"),
+        "latest": latest,
+        "reasons": shortfalls(unit, period),
+        "timeline": timeline(unit),
+        "can_review": is_reviewer_or_staff(request.user),
+        "can_add_records": unit.registration != Registration.REJECTED,
+        "add_links": add_links(),
+        "rejection_form": RejectionForm(),
+    }
+    return render(request, "portal/units/unit.html", context)
+
+
+def profile_form(request, unit):
+    data = request.POST or None
+    if is_reviewer_or_staff(request.user):
+        return ReviewerProfileForm(data, instance=unit, user=request.user)
+    return OfficerProfileForm(data, instance=unit)
+
+
+@portal_view
+def edit_profile(request, pk):
+    unit = unit_for(request.user, pk)
+    form = profile_form(request, unit)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        form.apply_version()
+        try:
+            form.save()
+        except StaleRecordError as error:
+            stale = Enterprise.objects.get(pk=unit.pk)
+            form.add_error(None, str(error))
+            form.data = form.data.copy()
+            form.data["version"] = stale.version
+        else:
+            messages.success(request, _("The unit's details were saved."))
+            return redirect("portal:unit", pk=unit.pk)
+    return render(request, "portal/units/edit.html", {"unit": unit, "form": form, "stale": stale})
+
+
+def pending_unit_for(request, pk):
+    unit = unit_for(request.user, pk)
+    if unit.registration == Registration.VERIFIED:
+        raise Http404
+    return unit
+
+
+@require_POST
+@reviewer_view
+def verify(request, pk):
+    unit = pending_unit_for(request, pk)
+    unit.registration = Registration.VERIFIED
+    unit.rejection_reason = ""
+    unit.save()
+    messages.success(request, _("The unit is verified and now counts in the figures."))
+    return redirect("portal:unit", pk=unit.pk)
+
+
+@require_POST
+@reviewer_view
+def reject(request, pk):
+    unit = pending_unit_for(request, pk)
+    if unit.registration != Registration.PENDING:
+        raise PermissionDenied
+    form = RejectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for the rejection."))
+        return redirect("portal:unit", pk=unit.pk)
+    unit.registration = Registration.REJECTED
+    unit.rejection_reason = form.cleaned_data["reason"]
+    unit.save()
+    messages.success(request, _("The registration was rejected."))
+    return redirect("portal:unit", pk=unit.pk)
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("units/register/", register, name="unit_register"),
+    path("units/<int:pk>/", unit_page, name="unit"),
+    path("units/<int:pk>/edit/", edit_profile, name="unit_edit"),
+    path("units/<int:pk>/verify/", verify, name="unit_verify"),
+    path("units/<int:pk>/reject/", reject, name="unit_reject"),
+]

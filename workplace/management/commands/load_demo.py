@@ -1,3 +1,4 @@
+import csv
 from pathlib import Path
 
 from django.conf import settings
@@ -6,13 +7,16 @@ from django.db import transaction
 
 from cms.models import ensure_home_page
 from workplace import periods
+from workplace.accounts import invitations_suppressed
 from workplace.audit import acting_as
-from workplace.models import ReportingPeriod
+from workplace.models import ReportingPeriod, User
 from workplace.resources import RESOURCES
 from workplace.spreadsheets import import_file
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 PUBLISHED = "2023-h1"
+# The demo accounts of officers.csv sign in with this, so anyone can try the portal.
+DEMO_PASSWORD = "demo-2023"  # noqa: S105
 
 
 class Command(BaseCommand):
@@ -20,8 +24,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, **options):
-        with acting_as(None, "import"):
+        with acting_as(None, "import"), invitations_suppressed():
             self.load()
+        self.set_demo_passwords()
 
     def load(self):
         for kind in RESOURCES:
@@ -32,3 +37,16 @@ class Command(BaseCommand):
         periods.publish(ReportingPeriod.objects.get(slug=PUBLISHED))
         ensure_home_page("Dân chủ ở cơ sở tại nơi làm việc tỉnh Lạng Sơn")
         self.stdout.write(f"{PUBLISHED}: published")
+
+    def set_demo_passwords(self):
+        """Give the demo accounts a known password, unless someone already chose one."""
+        with (DEMO_DIR / "officers.csv").open(encoding="utf-8-sig", newline="") as stream:
+            usernames = [row["username"] for row in csv.DictReader(stream)]
+        ready = []
+        for user in User.objects.filter(username__in=usernames).order_by("username"):
+            if not user.has_usable_password():
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                ready.append(user.username)
+        if ready:
+            self.stdout.write(f"{', '.join(ready)}: password {DEMO_PASSWORD}")

@@ -1,0 +1,83 @@
+"""The Wagtail admin's account forms, with the tracker's own fields.
+
+Federation staff create and edit accounts under Settings → Users: the role, the full name
+(one field, as Vietnamese names are written), a reviewer's union body and an officer's units.
+An account created without a password gets an invitation e-mail instead (see
+``wagtail_hooks``), so nobody has to pass passwords around.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import UserViewSet
+
+from .models import Enterprise, UnionBody, User
+
+ACCOUNT_FIELDS = ("full_name", "role", "union_body", "units")
+
+
+class AccountFormMixin(forms.ModelForm):
+    # One full name instead of Wagtail's first and last names.
+    first_name = None
+    last_name = None
+
+    full_name = forms.CharField(label=_("Full name"), max_length=255)
+    union_body = forms.ModelChoiceField(
+        queryset=UnionBody.objects.order_by("path"),
+        required=False,
+        label=_("Union body"),
+        help_text=_("Reviewers only: they see every unit of this body and the bodies under it."),
+    )
+    units = forms.ModelMultipleChoiceField(
+        queryset=Enterprise.objects.order_by("name", "tax_code"),
+        required=False,
+        label=_("Units"),
+        help_text=_("Officers only: the enterprises whose records they keep."),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+
+
+class AccountCreationForm(AccountFormMixin, UserCreationForm):
+    password_required = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password1" in self.fields:
+            self.fields["password1"].help_text = _(
+                "Leave both password fields blank to e-mail the owner an invitation: "
+                "they then choose their own password."
+            )
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if not self.cleaned_data.get("password1"):
+            user.set_unusable_password()
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = {User.USERNAME_FIELD, "email", "is_superuser", "groups", *ACCOUNT_FIELDS}
+
+
+class AccountEditForm(AccountFormMixin, UserEditForm):
+    class Meta(UserEditForm.Meta):
+        model = User
+        fields = {
+            User.USERNAME_FIELD,
+            "email",
+            "is_active",
+            "is_superuser",
+            "groups",
+            *ACCOUNT_FIELDS,
+        }
+
+
+class AccountViewSet(UserViewSet):
+    create_template_name = "workplace/admin/users/create.html"
+    edit_template_name = "workplace/admin/users/edit.html"
+
+    def get_form_class(self, for_update=False):
+        return AccountEditForm if for_update else AccountCreationForm

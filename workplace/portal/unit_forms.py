@@ -1,0 +1,102 @@
+"""Forms for a unit's profile. What an officer may change is decided by the form's fields,
+never by what the browser posts: fields absent from a form are simply not read."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workplace.models import Enterprise, UnionBody
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user started from, so a stale save can be refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def apply_version(self):
+        self.instance.version = self.cleaned_data["version"]
+
+
+class RegistrationForm(forms.ModelForm):
+    """An officer registers their enterprise; it waits for a reviewer's verification."""
+
+    class Meta:
+        model = Enterprise
+        fields = ["tax_code", "name", "sector", "area", "union_body", "union_established_on"]
+        widgets = {"union_established_on": DATE_INPUT}
+        help_texts = {
+            "tax_code": _("10 digits, or 10 digits, '-' and 3 digits for a branch."),
+            "union_body": _("The upper-level union that will verify the registration."),
+        }
+
+    def clean_tax_code(self):
+        tax_code = self.cleaned_data["tax_code"].strip()
+        if Enterprise.objects.filter(tax_code=tax_code).exists():
+            raise forms.ValidationError(
+                _(
+                    "This tax code is already registered. Ask your upper-level union to add "
+                    "you as an officer of the unit."
+                )
+            )
+        return tax_code
+
+    def validate_unique(self):
+        # The tax code was checked above with a message an officer can act on.
+        pass
+
+
+class OfficerProfileForm(VersionedForm):
+    """What an officer may keep current: never the tax code, area, union body or status."""
+
+    class Meta:
+        model = Enterprise
+        fields = ["name", "sector", "union_established_on", "dissolved_on"]
+        widgets = {"union_established_on": DATE_INPUT, "dissolved_on": DATE_INPUT}
+
+
+class ReviewerProfileForm(VersionedForm):
+    """Reviewers also correct the area and the union body, within their own subtree."""
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "tax_code",
+            "name",
+            "sector",
+            "area",
+            "union_body",
+            "union_established_on",
+            "dissolved_on",
+        ]
+        widgets = {"union_established_on": DATE_INPUT, "dissolved_on": DATE_INPUT}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.is_federation:
+            # A reviewer cannot move a unit out of the subtree they answer for.
+            self.fields["union_body"].queryset = UnionBody.objects.subtree(user.union_body)
+            del self.fields["tax_code"]
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The officer who registered the unit will read this."),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give a reason for the rejection."))
+        return reason
+
+
+class UnitSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or tax code"), required=False, max_length=100)
