@@ -6,6 +6,7 @@ reshapes them. It is the only module that imports pandas.
 """
 
 import dataclasses
+import io
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -354,3 +355,93 @@ def shortfalls(unit, period):
     if row is None:
         return _out_of_scope_reasons(unit, period)
     return reasons_from_row(row, period)
+
+
+# --- the federation's half-year report as a spreadsheet --------------------------------------
+
+# The report's figures, after the row number and the row's name, in the report's order.
+HALF_YEAR_KEYS = (
+    "units",
+    "eligible",
+    "conference_held",
+    "conference_rate",
+    "agreement_in_force",
+    "agreement_rate",
+    "dialogues",
+    "declared",
+)
+HALF_YEAR_RATE_KEYS = ("conference_rate", "agreement_rate")
+
+
+def _half_year_headings(row_heading):
+    return [
+        _("No."),
+        row_heading,
+        _("Grassroots unions"),
+        _("Units required to hold a worker conference"),
+        _("Worker conference held"),
+        _("Rate (%)"),
+        _("Collective agreement in force"),
+        _("Rate (%)"),
+        _("Dialogues (periodic and ad hoc)"),
+        _("Headcount declared"),
+    ]
+
+
+def _half_year_frame(rows, totals, total_label):
+    """One line per row and a closing total line; object cells keep counts as integers."""
+    lines = [
+        [number, row["name"], *(row[key] for key in HALF_YEAR_KEYS)]
+        for number, row in enumerate(rows, start=1)
+    ]
+    lines.append([None, total_label, *(totals[key] for key in HALF_YEAR_KEYS)])
+    return pd.DataFrame(lines, dtype=object)
+
+
+def _dress_half_year_sheet(sheet, title, width, height):
+    from openpyxl.styles import Alignment, Font
+
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    rate_columns = {3 + HALF_YEAR_KEYS.index(key) for key in HALF_YEAR_RATE_KEYS}
+    for row in sheet.iter_rows(min_row=2, max_row=height + 2):
+        for cell in row:
+            # A name beginning with "=" must stay text: nothing in the report is a formula.
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            if cell.row > 2 and cell.column in rate_columns:
+                cell.number_format = "0.0"
+    for cell in sheet[2]:
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    sheet.column_dimensions["B"].width = 34
+    for column in range(3, width + 1):
+        letter = sheet.cell(row=2, column=column).column_letter
+        sheet.column_dimensions[letter].width = 9 if column in rate_columns else 16
+    sheet.freeze_panes = "C3"
+
+
+def half_year_report_xlsx(figures):
+    """The federation's half-year table of a ``coverage()`` result, as XLSX bytes.
+
+    A title row, the headings, one row per district (then per union body and per sector on
+    two more sheets) and a total row. Headings are in the site's main language, like the
+    printed report; counts are integers and rates numbers with one decimal, never formulas.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Results of carrying out grassroots democracy at the workplace – %(period)s") % {
+            "period": figures["period"]["name"]
+        }
+        total_label = _("Total")
+        sheets = [
+            (_("By area"), _("Area"), figures["breakdowns"]["area"]),
+            (_("By union body"), _("Union body"), figures["breakdowns"]["union_body"]),
+            (_("By sector"), _("Sector"), figures["breakdowns"]["sector"]),
+        ]
+        sheets = [(name[:31], _half_year_headings(heading), rows) for name, heading, rows in sheets]
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, headings, rows in sheets:
+            frame = _half_year_frame(rows, figures["totals"], total_label)
+            frame.to_excel(writer, sheet_name=name, startrow=1, index=False, header=headings)
+            _dress_half_year_sheet(writer.sheets[name], title, len(headings), len(frame))
+    return buffer.getvalue()

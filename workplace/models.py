@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from . import audit
 from .documents import DocumentPath, private_storage, validate_document
 from .querysets import EnterpriseQuerySet, PeriodQuerySet, RecordQuerySet, TreeQuerySet
+from .text import fold
 
 CODE_PATTERN = r"^[A-Za-z0-9_.\-]+$"
 TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
@@ -174,6 +175,7 @@ class TreeNode(models.Model):
         related_name="children",
     )
     path = models.CharField(max_length=1024, db_index=True, editable=False)
+    search_text = models.CharField(max_length=300, editable=False, default="")
 
     objects = TreeQuerySet.as_manager()
 
@@ -187,6 +189,7 @@ class TreeNode(models.Model):
     def save(self, *args, **kwargs):
         old_path = self.path
         self.path = self.computed_path()
+        self.search_text = fold(f"{self.code} {self.name}")
         with transaction.atomic():
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
@@ -288,6 +291,7 @@ class Enterprise(TrackedModel):
         related_name="+",
         editable=False,
     )
+    search_text = models.CharField(max_length=300, editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -311,6 +315,12 @@ class Enterprise(TrackedModel):
 
     def __str__(self):
         return f"{self.name} ({self.tax_code})"
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.tax_code} {self.name}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
     def audit_enterprise(self):
         return self
@@ -726,8 +736,20 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .permissions import sync_federation_membership
+
+        sync_federation_membership(self)
+
     def get_full_name(self):
         return self.full_name or self.username
+
+    def has_perm(self, perm, obj=None):
+        # The admin is for federation staff only, whatever groups an account was given.
+        if perm == "wagtailadmin.access_admin" and not self.is_federation:
+            return False
+        return super().has_perm(perm, obj)
 
     @property
     def is_federation(self):
@@ -811,3 +833,41 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied(_("Audit entries cannot be deleted."))
+
+
+class ImportLog(models.Model):
+    """One spreadsheet brought in through the admin: the file kept, who, when, what it did."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        IMPORTED = "imported", _("Imported")
+        REFUSED = "refused", _("Refused")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind of records"), max_length=32)
+    file_name = models.CharField(_("file name"), max_length=255)
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64)
+    file = models.FileField(
+        _("file"), upload_to="imports/%Y/%m/", storage=private_storage, max_length=255
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    new = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.kind}: {self.file_name} ({self.at:%Y-%m-%d %H:%M})"

@@ -151,6 +151,22 @@ def _is_empty_row(cells):
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
+def is_heading_row(cells, headers):
+    """Whether ``cells`` only repeat ``headers`` under other names, as a template's second row.
+
+    The admin's templates give each column its Vietnamese heading in row 2; a row whose every
+    filled cell names the column it stands in is such a heading, not data.
+    """
+    filled = [
+        (cell, header)
+        for cell, header in zip(cells, headers, strict=False)
+        if not _is_empty_row([cell])
+    ]
+    return bool(filled) and all(
+        isinstance(cell, str) and normalise_header(cell) == header for cell, header in filled
+    )
+
+
 def build_dataset(kind, rows):
     """A tablib Dataset with canonical headers and the spreadsheet row number of each row."""
     resource_class = RESOURCES[kind]
@@ -183,7 +199,7 @@ def build_dataset(kind, rows):
     row_numbers = []
     for number, cells in enumerate(rows[1:], start=2):
         cells = list(cells)[: len(headers)]
-        if _is_empty_row(cells):
+        if _is_empty_row(cells) or (number == 2 and is_heading_row(cells, headers)):
             continue
         dataset.append(cells + [None] * (len(headers) - len(cells)))
         row_numbers.append(number)
