@@ -1,20 +1,324 @@
-"""Public pages. The home page is minimal for now; results and articles come later."""
+"""Public pages: the home page, a results page per period, and articles with live figures.
 
-from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+Text written by people has an English twin (``intro`` and ``intro_en``, ``body`` and
+``body_en``); a page shows the twin of the reader's language and falls back to Vietnamese when
+the English one is empty. Figures come from published snapshots only (see ``cms.figures``).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from workplace.models import ReportingPeriod
+
+from . import figures
+from .blocks import ArticleStreamBlock
+
+PUBLISHED = ReportingPeriod.Status.PUBLISHED
 
 
-class HomePage(Page):
-    intro = RichTextField(_("introduction"), blank=True)
+def _has_content(value):
+    if hasattr(value, "raw_data"):  # a StreamValue
+        return len(value) > 0
+    return bool(value and str(value).strip())
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
 
-    max_count = 1
+class BilingualPage(Page):
+    """A page whose human-written fields have an English twin named ``<field>_en``."""
+
+    title_en = models.CharField(gettext_lazy("English title"), max_length=255, blank=True)
+
+    search_fields = Page.search_fields + [index.SearchField("title_en")]
 
     class Meta:
-        verbose_name = _("home page")
+        abstract = True
+
+    def for_language(self, name):
+        english = getattr(self, f"{name}_en", None)
+        if figures.english_active() and _has_content(english):
+            return english
+        return getattr(self, name)
+
+    @property
+    def display_title(self):
+        return self.for_language("title")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["heading"] = self.display_title
+        return context
+
+    def get_sitemap_urls(self, request=None):
+        """The page in both languages: Vietnamese at /…, English at /en/…."""
+        entries = []
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                entries.extend(super().get_sitemap_urls(request))
+        return entries
+
+
+class HomePage(BilingualPage):
+    intro = RichTextField(gettext_lazy("introduction"), blank=True)
+    intro_en = RichTextField(gettext_lazy("introduction in English"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("title_en"),
+        FieldPanel("intro"),
+        FieldPanel("intro_en"),
+    ]
+    search_fields = BilingualPage.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("intro_en"),
+    ]
+
+    max_count = 1
+    subpage_types = ["cms.ResultsPage", "cms.ArticlePage"]
+
+    class Meta:
+        verbose_name = gettext_lazy("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["intro"] = self.for_language("intro")
+        latest = figures.latest_published_period()
+        data = figures.period_figures(latest)
+        if data is not None:
+            previous = figures.comparable_period(latest)
+            previous_data = figures.period_figures(previous)
+            context["latest"] = {
+                "label": data["period_label"],
+                "previous_label": previous_data["period_label"] if previous_data else None,
+                "headline": figures.headline(
+                    data["totals"],
+                    previous_data["totals"] if previous_data else None,
+                    previous_data["period_label"] if previous_data else "",
+                ),
+                "page_url": results_page_url(latest, request),
+            }
+        context["periods"] = [
+            {
+                "label": figures.period_label(period),
+                "page_url": results_page_url(period, request),
+                "json_url": reverse("cms_api:coverage_json", args=[period.slug]),
+                "csv_url": reverse("cms_api:coverage_csv", args=[period.slug]),
+            }
+            for period in figures.published_periods().order_by("-end", "start")
+        ]
+        articles = ArticlePage.objects.live().public().publicly_visible()
+        context["articles"] = [
+            {
+                "url": article.get_url(request),
+                "title": article.display_title,
+                "date": figures.format_day(article.shown_date) if article.shown_date else "",
+            }
+            for article in articles.order_by("-first_published_at")[:5]
+        ]
+        return context
+
+
+def results_page_url(period, request=None):
+    page = ResultsPage.objects.live().public().filter(period=period).order_by("path").first()
+    return page.get_url(request) if page else None
+
+
+class ResultsQuerySet(PageQuerySet):
+    def publicly_visible(self):
+        return self.filter(period__status=PUBLISHED)
+
+    def hidden(self):
+        return self.exclude(period__status=PUBLISHED)
+
+
+class ResultsPage(BilingualPage):
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        related_name="results_pages",
+        limit_choices_to={"status": PUBLISHED},
+        verbose_name=gettext_lazy("reporting period"),
+        help_text=gettext_lazy(
+            "Only published periods can be chosen. If the period is unpublished, this page "
+            "disappears from the site until it is published again."
+        ),
+    )
+    intro = RichTextField(gettext_lazy("introduction"), blank=True)
+    intro_en = RichTextField(gettext_lazy("introduction in English"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("title_en"),
+        FieldPanel("period"),
+        FieldPanel("intro"),
+        FieldPanel("intro_en"),
+    ]
+    search_fields = BilingualPage.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("intro_en"),
+        index.FilterField("period"),
+    ]
+
+    objects = PageManager.from_queryset(ResultsQuerySet)()
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = gettext_lazy("results page")
+
+    @property
+    def is_public(self):
+        return figures.is_public(self.period)
+
+    def serve(self, request, *args, **kwargs):
+        # A period taken off the public site takes its results page with it.
+        if not self.is_public:
+            raise Http404(_("These results are not published."))
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if self.is_public else []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["intro"] = self.for_language("intro")
+        data = figures.period_figures(self.period)
+        context["figures"] = data
+        if data is None:
+            return context
+        previous = figures.comparable_period(self.period)
+        previous_data = figures.period_figures(previous)
+        slug = self.period.slug
+        context.update(
+            {
+                "period_label": data["period_label"],
+                "headline": figures.headline(
+                    data["totals"],
+                    previous_data["totals"] if previous_data else None,
+                    previous_data["period_label"] if previous_data else "",
+                ),
+                "table": figures.coverage_table(data, "area"),
+                "chart": figures.bar_chart(data, chart_id="results-chart"),
+                "methodology": figures.methodology(self.period),
+                "downloads": [
+                    {
+                        "url": reverse(f"cms_api:coverage_{kind}", args=[slug]),
+                        "label": label,
+                        "kind": kind.upper(),
+                        "filename": f"coverage-{slug}.{kind}",
+                    }
+                    for kind, label in (
+                        ("csv", _("Figures by area as CSV (UTF-8)")),
+                        ("xlsx", _("Figures by area as an Excel workbook (XLSX)")),
+                        ("json", _("Figures by area as JSON")),
+                    )
+                ],
+            }
+        )
+        return context
+
+
+class ArticleQuerySet(PageQuerySet):
+    def publicly_visible(self):
+        return self.filter(Q(source_period=None) | Q(source_period__status=PUBLISHED))
+
+    def hidden(self):
+        return self.exclude(source_period=None).exclude(source_period__status=PUBLISHED)
+
+
+class ArticlePage(BilingualPage):
+    date = models.DateField(
+        gettext_lazy("date"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Shown with the article; the first publication date if empty."),
+    )
+    summary = models.TextField(gettext_lazy("summary"), blank=True)
+    summary_en = models.TextField(gettext_lazy("summary in English"), blank=True)
+    body = StreamField(ArticleStreamBlock(), verbose_name=gettext_lazy("body"), blank=True)
+    body_en = StreamField(
+        ArticleStreamBlock(), verbose_name=gettext_lazy("body in English"), blank=True
+    )
+    source_period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=gettext_lazy("figures written from"),
+        help_text=gettext_lazy(
+            "The period whose figures the text quotes. The article is only shown while that "
+            "period is published."
+        ),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("title_en"),
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("summary_en"), FieldPanel("body_en")], heading=gettext_lazy("English")
+        ),
+    ]
+    settings_panels = Page.settings_panels + [FieldPanel("source_period")]
+    search_fields = BilingualPage.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("summary_en"),
+        index.SearchField("body"),
+        index.SearchField("body_en"),
+        index.FilterField("source_period"),
+    ]
+
+    objects = PageManager.from_queryset(ArticleQuerySet)()
+
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = gettext_lazy("article")
+
+    @property
+    def is_public(self):
+        return self.source_period_id is None or figures.is_public(self.source_period)
+
+    @property
+    def shown_date(self):
+        if self.date:
+            return self.date
+        moment = self.first_published_at or self.latest_revision_created_at
+        return timezone.localtime(moment).date() if moment else None
+
+    def serve(self, request, *args, **kwargs):
+        # Text quoting a period's figures goes when the period is unpublished.
+        if not self.is_public:
+            raise Http404(_("This article is not available."))
+        return super().serve(request, *args, **kwargs)
+
+    def get_sitemap_urls(self, request=None):
+        return super().get_sitemap_urls(request) if self.is_public else []
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["summary"] = self.for_language("summary")
+        context["body"] = self.for_language("body")
+        context["date"] = figures.format_day(self.shown_date) if self.shown_date else ""
+        return context
+
+
+def hidden_page_ids():
+    """Pages whose figures are not public: left out of search and listings."""
+    return list(ResultsPage.objects.hidden().values_list("pk", flat=True)) + list(
+        ArticlePage.objects.hidden().values_list("pk", flat=True)
+    )
 
 
 def ensure_home_page(title, intro=""):

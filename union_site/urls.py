@@ -1,9 +1,13 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from cms.cache import cache_public
+from cms.urls import api_urlpatterns, page_urlpatterns
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -11,6 +15,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("workplace.portal.urls")),
+    # Open data and the sitemap are the same in every language.
+    path("api/coverage/", include(api_urlpatterns)),
+    path("sitemap.xml", cache_public(sitemap), name="sitemap"),
 ]
 
 if settings.DEBUG:
@@ -18,5 +25,6 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving catches everything else, so it comes last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Public pages: Vietnamese at /…, English at /en/…. Wagtail's page serving catches everything
+# else, so it comes last.
+urlpatterns += i18n_patterns(path("", include(page_urlpatterns)), prefix_default_language=False)

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.cache import clear_public_cache
+
 from . import audit
 from .compliance import compute_coverage
 from .models import ReportingPeriod
@@ -36,6 +38,7 @@ def publish(period):
         period.published_at = timezone.now()
         period.save(update_fields=["status", "published_at"])
         audit.record("publish", period)
+    transaction.on_commit(clear_public_cache)
     return period
 
 
@@ -52,4 +55,5 @@ def unlock(period, reason):
     period.published_at = None
     period.save(update_fields=["status", "snapshot", "locked_at", "published_at"])
     audit.record("unlock", period, reason=reason.strip())
+    transaction.on_commit(clear_public_cache)
     return period

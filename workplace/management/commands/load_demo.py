@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cms.demo import load_demo_pages
 from cms.models import ensure_home_page
 from workplace import periods
 from workplace.accounts import invitations_suppressed
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             self.stdout.write(outcome.summary())
         periods.publish(ReportingPeriod.objects.get(slug=PUBLISHED))
         ensure_home_page("Dân chủ ở cơ sở tại nơi làm việc tỉnh Lạng Sơn")
+        load_demo_pages()
         self.stdout.write(f"{PUBLISHED}: published")
 
     def set_demo_passwords(self):

@@ -1,0 +1,420 @@
+"""The public site's view of the figures: published snapshots only, shaped for templates.
+
+Everything public reads a period through ``published_coverage``, which answers ``None`` unless
+the period is published and frozen, so a locked, open or unlocked period's figures never reach
+a public page, whichever page, block or file asks for them.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from workplace.compliance import coverage, format_ratio
+from workplace.models import ReportingPeriod
+
+PUBLISHED = ReportingPeriod.Status.PUBLISHED
+FROZEN = (ReportingPeriod.Status.LOCKED, ReportingPeriod.Status.PUBLISHED)
+
+BREAKDOWN_CAPTIONS = {
+    "area": gettext_lazy("By area"),
+    "union_body": gettext_lazy("By union body"),
+    "sector": gettext_lazy("By sector"),
+}
+BREAKDOWN_HEADINGS = {
+    "area": gettext_lazy("Area"),
+    "union_body": gettext_lazy("Union body"),
+    "sector": gettext_lazy("Sector"),
+}
+
+# What a figure block or a chart can show: label, numerator, denominator and rate keys.
+RATE_INDICATORS = {
+    "conference": (gettext_lazy("Worker conference held"), "conference_held", "conference_rate"),
+    "agreement": (
+        gettext_lazy("Collective agreement in force"),
+        "agreement_in_force",
+        "agreement_rate",
+    ),
+    "periodic_dialogue": (
+        gettext_lazy("Periodic dialogue held"),
+        "periodic_dialogue_held",
+        "periodic_dialogue_rate",
+    ),
+    "declared": (gettext_lazy("Headcount declared this year"), "declared", "declared_rate"),
+}
+COUNT_INDICATORS = {
+    "units": gettext_lazy("Grassroots unions"),
+    "eligible": gettext_lazy("Units required to hold a worker conference"),
+    "dialogues": gettext_lazy("Dialogues at the workplace"),
+    "dialogues_periodic": gettext_lazy("Periodic dialogues"),
+    "dialogues_ad_hoc": gettext_lazy("Ad hoc dialogues"),
+    "agreements_signed": gettext_lazy("Collective agreements signed"),
+}
+# The denominator of each rate: completeness is measured against all units, the rest
+# against the units required to hold a worker conference.
+DENOMINATORS = {"declared": "units"}
+
+ENGLISH_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+# --- reading published figures -------------------------------------------------------------
+
+
+def is_public(period):
+    return period is not None and period.status == PUBLISHED and bool(period.snapshot)
+
+
+def published_coverage(period):
+    """The frozen figures of a published period, else None: nothing else is ever public."""
+    return coverage(period) if is_public(period) else None
+
+
+def published_periods():
+    return ReportingPeriod.objects.filter(status=PUBLISHED).exclude(snapshot=None)
+
+
+def latest_published_period():
+    return published_periods().order_by("-end", "start").first()
+
+
+def _year_earlier(day):
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def comparable_period(period, statuses=(PUBLISHED,)):
+    """The period of the same kind one year earlier (first half against first half)."""
+    if period is None:
+        return None
+    return (
+        ReportingPeriod.objects.filter(
+            start=_year_earlier(period.start), end=_year_earlier(period.end), status__in=statuses
+        )
+        .exclude(snapshot=None)
+        .first()
+    )
+
+
+# --- words and numbers in the reader's language --------------------------------------------
+
+
+def english_period_phrase(period):
+    """'the first half of 2023', '2023', … — stored period names are Vietnamese."""
+    start, end, year = period.start, period.end, period.end.year
+    spans = {
+        ((1, 1), (6, 30)): f"the first half of {year}",
+        ((7, 1), (12, 31)): f"the second half of {year}",
+        ((1, 1), (12, 31)): f"{year}",
+        ((1, 1), (3, 31)): f"the first quarter of {year}",
+        ((4, 1), (6, 30)): f"the second quarter of {year}",
+        ((7, 1), (9, 30)): f"the third quarter of {year}",
+        ((10, 1), (12, 31)): f"the fourth quarter of {year}",
+    }
+    span = ((start.month, start.day), (end.month, end.day))
+    if span in spans:
+        return spans[span]
+    return f"{english_day(start)} to {english_day(end)}"
+
+
+def english_period_name(period):
+    phrase = english_period_phrase(period)
+    if phrase.isdigit():
+        return f"Year {phrase}"
+    phrase = phrase.removeprefix("the ")
+    return phrase[0].upper() + phrase[1:]
+
+
+def english_day(day):
+    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def vietnamese_day(day):
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+def english_active():
+    return (translation.get_language() or settings.LANGUAGE_CODE) != settings.LANGUAGE_CODE
+
+
+def period_label(period):
+    """The period's name for the reader: as stored in Vietnamese, or its English name."""
+    return english_period_name(period) if english_active() else period.name
+
+
+def format_day(day):
+    if isinstance(day, str):
+        day = datetime.date.fromisoformat(day)
+    return english_day(day) if english_active() else vietnamese_day(day)
+
+
+def format_decimal(value):
+    return f"{value:.1f}".replace(".", _("."))
+
+
+def format_percent(value):
+    return "—" if value is None else f"{format_decimal(value)}%"
+
+
+def point_change(current, previous):
+    """Percentage points between two rates, rounded to one decimal; None if either is None."""
+    if current is None or previous is None:
+        return None
+    return round(current - previous, 1)
+
+
+def describe_rate_change(current, previous, period_name):
+    points = point_change(current, previous)
+    if points is None:
+        return None
+    if points > 0:
+        text = _("up %(points)s percentage points on %(period)s")
+    elif points < 0:
+        text = _("down %(points)s percentage points on %(period)s")
+    else:
+        text = _("unchanged on %(period)s")
+    return text % {"points": format_decimal(abs(points)), "period": period_name}
+
+
+def describe_count_change(current, previous, period_name):
+    difference = current - previous
+    if difference > 0:
+        text = _("%(count)s more than in %(period)s")
+    elif difference < 0:
+        text = _("%(count)s fewer than in %(period)s")
+    else:
+        text = _("the same as in %(period)s")
+    return text % {"count": abs(difference), "period": period_name}
+
+
+# --- what pages and blocks show --------------------------------------------------------------
+
+
+def indicator_choices():
+    return [(key, label) for key, (label, *_keys) in RATE_INDICATORS.items()] + list(
+        COUNT_INDICATORS.items()
+    )
+
+
+def figure(totals, indicator):
+    """One indicator as shown: its label and '95/104 (91,3%)' or a plain count."""
+    if indicator in RATE_INDICATORS:
+        label, numerator, rate = RATE_INDICATORS[indicator]
+        denominator = DENOMINATORS.get(indicator, "eligible")
+        value = format_ratio(totals[numerator], totals[denominator], totals[rate])
+        return {"label": str(label), "value": value, "rate": totals[rate]}
+    return {"label": str(COUNT_INDICATORS[indicator]), "value": str(totals[indicator])}
+
+
+def headline(totals, previous=None, previous_name=""):
+    """The five headline figures, each with its change against ``previous`` totals if given."""
+    items = []
+    for indicator in ("units", "eligible", "conference", "agreement", "dialogues"):
+        item = figure(totals, indicator)
+        item["change"] = None
+        if previous is not None:
+            if indicator in RATE_INDICATORS:
+                rate_key = RATE_INDICATORS[indicator][2]
+                item["change"] = describe_rate_change(
+                    totals[rate_key], previous[rate_key], previous_name
+                )
+            else:
+                item["change"] = describe_count_change(
+                    totals[indicator], previous[indicator], previous_name
+                )
+        items.append(item)
+    items[-1]["detail"] = _("%(periodic)s periodic, %(ad_hoc)s ad hoc") % {
+        "periodic": totals["dialogues_periodic"],
+        "ad_hoc": totals["dialogues_ad_hoc"],
+    }
+    return items
+
+
+def table_row(row):
+    return {
+        "name": row["name"],
+        "units": row["units"],
+        "eligible": row["eligible"],
+        "conference": format_ratio(row["conference_held"], row["eligible"], row["conference_rate"]),
+        "agreement": format_ratio(
+            row["agreement_in_force"], row["eligible"], row["agreement_rate"]
+        ),
+        "periodic_dialogue": format_ratio(
+            row["periodic_dialogue_held"], row["eligible"], row["periodic_dialogue_rate"]
+        ),
+        "dialogues": row["dialogues"],
+    }
+
+
+def coverage_table(figures, by="area"):
+    """Rows, a total row and the headings of one breakdown of a published snapshot."""
+    return {
+        "caption": _("%(breakdown)s, %(period)s")
+        % {"breakdown": BREAKDOWN_CAPTIONS[by], "period": figures["period_label"]},
+        "row_heading": str(BREAKDOWN_HEADINGS[by]),
+        "rows": [table_row(row) for row in figures["breakdowns"][by]],
+        "total": table_row({"name": _("Total"), **figures["totals"]}),
+    }
+
+
+CHART_TITLES = {
+    "area": gettext_lazy("Rates by area"),
+    "union_body": gettext_lazy("Rates by union body"),
+    "sector": gettext_lazy("Rates by sector"),
+}
+
+
+def chart_series(indicators):
+    return [
+        {"key": RATE_INDICATORS[key][2], "label": str(RATE_INDICATORS[key][0]), "css": f"s{n}"}
+        for n, key in enumerate(indicators, start=1)
+    ]
+
+
+# Chart geometry in SVG user units; the SVG scales to the page width.
+CHART_WIDTH = 360
+BAR_SPACE = 290  # the longest bar (100%); the rest holds the value label
+BAR_HEIGHT = 16
+BAR_GAP = 4
+LABEL_HEIGHT = 20
+GROUP_GAP = 14
+LEGEND_LINE = 22
+
+
+def bar_chart(figures, indicators=("conference", "agreement"), by="area", chart_id="chart"):
+    """A horizontal bar chart of rates per row: every coordinate computed here, none in HTML."""
+    series = chart_series(indicators)
+    # One legend line per series: long Vietnamese labels need the whole width.
+    legend = [
+        {**item, "y": 6 + n * LEGEND_LINE, "text_y": 19 + n * LEGEND_LINE}
+        for n, item in enumerate(series)
+    ]
+    groups, lines = [], []
+    y = len(series) * LEGEND_LINE + 10
+    for row in figures["breakdowns"][by]:
+        bars = []
+        bar_y = y + LABEL_HEIGHT
+        for item in series:
+            value = row[item["key"]]
+            width = 0 if value is None else round(value / 100 * BAR_SPACE, 1)
+            bars.append(
+                {
+                    **item,
+                    "y": bar_y,
+                    "width": width,
+                    "text_x": width + 6,
+                    "text_y": bar_y + BAR_HEIGHT - 3,
+                    "text": format_percent(value),
+                }
+            )
+            bar_y += BAR_HEIGHT + BAR_GAP
+        groups.append({"name": row["name"], "label_y": y + LABEL_HEIGHT - 6, "bars": bars})
+        lines.append(
+            "; ".join(
+                [row["name"]]
+                + [f"{bar['label']}: {bar['text']}" for bar in bars]  # read aloud in order
+            )
+        )
+        y = bar_y + GROUP_GAP
+    title = _("%(breakdown)s, %(period)s: %(indicators)s") % {
+        "breakdown": CHART_TITLES[by],
+        "period": figures["period_label"],
+        "indicators": "; ".join(item["label"] for item in series),
+    }
+    return {
+        "id": chart_id,
+        "title": title,
+        "description": _(
+            "Horizontal bars, one pair per row, show each rate as a percentage; "
+            "the same figures are listed below and in the table."
+        ),
+        "width": CHART_WIDTH,
+        "height": y,
+        "legend": legend,
+        "groups": groups,
+        "lines": lines,
+    }
+
+
+def methodology(period):
+    """How the figures were counted, in words, from the period's own dates and rules."""
+    values = {
+        "period": period_label(period),
+        "start": format_day(period.start),
+        "end": format_day(period.end),
+        "year_start": format_day(period.year_start),
+        "minimum": period.min_members,
+    }
+    items = [
+        (
+            _("Period"),
+            _(
+                "%(period)s, from %(start)s to %(end)s. The figures were frozen when the "
+                "period was locked; later corrections to the records do not change them."
+            ),
+        ),
+        (
+            _("Grassroots unions"),
+            _(
+                "Verified enterprises whose union was established on or before %(end)s and "
+                "had not been dissolved by that day."
+            ),
+        ),
+        (
+            _("Units required to hold a worker conference"),
+            _(
+                "Grassroots unions whose latest headcount declaration on or before %(end)s "
+                "shows at least %(minimum)s union members and normal operation. A unit "
+                "without a declaration is not counted as required."
+            ),
+        ),
+        (
+            _("Worker conference held"),
+            _(
+                "Required units that held a worker conference between %(year_start)s and "
+                "%(end)s, out of all required units."
+            ),
+        ),
+        (
+            _("Collective agreement in force"),
+            _(
+                "Required units with a collective agreement in effect on %(end)s, out of all "
+                "required units."
+            ),
+        ),
+        (
+            _("Periodic dialogue held"),
+            _(
+                "Required units that held a periodic dialogue between %(year_start)s and "
+                "%(end)s, out of all required units."
+            ),
+        ),
+        (
+            _("Dialogues at the workplace"),
+            _(
+                "Every dialogue held by a counted grassroots union between %(start)s and "
+                "%(end)s: periodic ones and ad hoc ones (on request or after an event)."
+            ),
+        ),
+        (
+            _("Rates"),
+            _(
+                "Percentages rounded half up to one decimal place, always shown with the "
+                "number of units counted and the number they are out of."
+            ),
+        ),
+    ]
+    return [{"term": term, "definition": text % values} for term, text in items]
+
+
+def period_figures(period):
+    """A published period's snapshot with its label in the reader's language, or None."""
+    figures = published_coverage(period)
+    if figures is not None:
+        figures["period_label"] = period_label(period)
+    return figures

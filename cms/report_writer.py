@@ -1,0 +1,260 @@
+"""The report writer: a draft article stating a frozen period's results in Vietnamese and English.
+
+Every sentence is built from the period's snapshot (never from live records) and, where the
+same period a year earlier is locked or published, says how the rates moved. The draft keeps
+the period as its source, so the article can only be shown while that period is published.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.html import escape
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from workplace.compliance import coverage
+
+from . import figures
+from .models import ArticlePage, HomePage
+
+
+def _number(value, language):
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if language == "vi" else text
+
+
+def _ratio(numerator, denominator, rate, language):
+    """'95/104 đơn vị (91,3%)' or '95/104 units (91.3%)'."""
+    units = "đơn vị" if language == "vi" else "unit" if denominator == 1 else "units"
+    shown = f"{numerator}/{denominator} {units}"
+    return shown if rate is None else f"{shown} ({_number(rate, language)}%)"
+
+
+def _units(count, language):
+    if language == "vi":
+        return f"{count} đơn vị"
+    return f"{count} unit" if count == 1 else f"{count} units"
+
+
+def _plural(count, singular, plural):
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _rate_change(current, previous, language):
+    if current is None or previous is None:
+        return "chưa so sánh được" if language == "vi" else "cannot be compared"
+    points = figures.point_change(current, previous)
+    was, now = _number(previous, language), _number(current, language)
+    size = _number(abs(points), language)
+    if language == "vi":
+        if points > 0:
+            return f"tăng {size} điểm phần trăm (từ {was}% lên {now}%)"
+        if points < 0:
+            return f"giảm {size} điểm phần trăm (từ {was}% xuống {now}%)"
+        return f"giữ nguyên ở mức {now}%"
+    if points > 0:
+        return f"rose by {size} percentage points (from {was}% to {now}%)"
+    if points < 0:
+        return f"fell by {size} percentage points (from {was}% to {now}%)"
+    return f"stayed at {now}%"
+
+
+def _count_change(current, previous, language):
+    difference = abs(current - previous)
+    if language == "vi":
+        if current > previous:
+            return f"tăng {difference} (từ {previous} lên {current})"
+        if current < previous:
+            return f"giảm {difference} (từ {previous} xuống {current})"
+        return f"không đổi ({current})"
+    if current > previous:
+        return f"rose by {difference} (from {previous} to {current})"
+    if current < previous:
+        return f"fell by {difference} (from {previous} to {current})"
+    return f"stayed at {current}"
+
+
+def vietnamese_paragraphs(period, totals, previous=None, previous_totals=None):
+    t = totals
+    paragraphs = [
+        f"Trong {period.name} (từ ngày {figures.vietnamese_day(period.start)} đến ngày "
+        f"{figures.vietnamese_day(period.end)}), toàn tỉnh có {t['units']} công đoàn cơ sở "
+        f"thuộc phạm vi theo dõi; {_units(t['eligible'], 'vi')} thuộc diện phải tổ chức hội "
+        f"nghị người lao động (có từ {period.min_members} đoàn viên trở lên và đang hoạt động)."
+    ]
+    if t["eligible"]:
+        conference = _ratio(t["conference_held"], t["eligible"], t["conference_rate"], "vi")
+        agreement = _ratio(t["agreement_in_force"], t["eligible"], t["agreement_rate"], "vi")
+        dialogue = _ratio(
+            t["periodic_dialogue_held"], t["eligible"], t["periodic_dialogue_rate"], "vi"
+        )
+        paragraphs.append(
+            f"Trong số đó, {conference} đã tổ chức hội nghị người lao động; {agreement} có "
+            f"thỏa ước lao động tập thể đang có hiệu lực; {dialogue} đã tổ chức đối thoại định "
+            "kỳ tại nơi làm việc."
+        )
+    else:
+        paragraphs.append(
+            "Không có đơn vị nào thuộc diện phải tổ chức hội nghị người lao động, nên chưa "
+            "tính được các tỷ lệ."
+        )
+    paragraphs.append(
+        f"Trong kỳ, các đơn vị đã tổ chức {t['dialogues']} cuộc đối thoại tại nơi làm việc, "
+        f"gồm {t['dialogues_periodic']} cuộc đối thoại định kỳ và {t['dialogues_ad_hoc']} cuộc "
+        f"đối thoại đột xuất; {t['agreements_signed']} thỏa ước lao động tập thể được ký kết."
+    )
+    if previous is None:
+        paragraphs.append("Chưa có số liệu cùng kỳ năm trước để so sánh.")
+    else:
+        p = previous_totals
+        paragraphs.append(
+            f"So với {previous.name}, tỷ lệ đơn vị tổ chức hội nghị người lao động "
+            f"{_rate_change(t['conference_rate'], p['conference_rate'], 'vi')}; tỷ lệ đơn vị có "
+            "thỏa ước lao động tập thể đang có hiệu lực "
+            f"{_rate_change(t['agreement_rate'], p['agreement_rate'], 'vi')}; số đơn vị thuộc "
+            "diện tổ chức hội nghị người lao động "
+            f"{_count_change(t['eligible'], p['eligible'], 'vi')}; số cuộc đối thoại "
+            f"{_count_change(t['dialogues'], p['dialogues'], 'vi')}."
+        )
+    return paragraphs
+
+
+def english_paragraphs(period, totals, previous=None, previous_totals=None):
+    t = totals
+    phrase = figures.english_period_phrase(period)
+    paragraphs = [
+        f"In {phrase} ({figures.english_day(period.start)} to {figures.english_day(period.end)})"
+        f", the province had {_plural(t['units'], 'grassroots union', 'grassroots unions')} "
+        f"within the scope of monitoring; {_units(t['eligible'], 'en')} had to hold a worker "
+        f"conference (at least {period.min_members} union members and operating)."
+    ]
+    if t["eligible"]:
+        conference = _ratio(t["conference_held"], t["eligible"], t["conference_rate"], "en")
+        agreement = _ratio(t["agreement_in_force"], t["eligible"], t["agreement_rate"], "en")
+        dialogue = _ratio(
+            t["periodic_dialogue_held"], t["eligible"], t["periodic_dialogue_rate"], "en"
+        )
+        paragraphs.append(
+            f"Of these, {conference} held a worker conference; {agreement} had a collective "
+            f"agreement in force; {dialogue} held a periodic dialogue at the workplace."
+        )
+    else:
+        paragraphs.append(
+            "No unit had to hold a worker conference, so no rates can be given for the period."
+        )
+    paragraphs.append(
+        f"During the period the units held {_plural(t['dialogues'], 'dialogue', 'dialogues')} "
+        f"at the workplace, {t['dialogues_periodic']} periodic and {t['dialogues_ad_hoc']} ad "
+        f"hoc, and signed "
+        f"{_plural(t['agreements_signed'], 'collective agreement', 'collective agreements')}."
+    )
+    if previous is None:
+        paragraphs.append("There are no figures for the same period a year earlier to compare.")
+    else:
+        p = previous_totals
+        paragraphs.append(
+            f"Compared with {figures.english_period_phrase(previous)}, the share of units that "
+            "held a worker conference "
+            f"{_rate_change(t['conference_rate'], p['conference_rate'], 'en')}; the share with a "
+            "collective agreement in force "
+            f"{_rate_change(t['agreement_rate'], p['agreement_rate'], 'en')}; the number of "
+            "units that had to hold a worker conference "
+            f"{_count_change(t['eligible'], p['eligible'], 'en')}; the number of dialogues "
+            f"{_count_change(t['dialogues'], p['dialogues'], 'en')}."
+        )
+    return paragraphs
+
+
+def summaries(totals):
+    """One sentence in each language for the article's summary."""
+    t = totals
+    if not t["eligible"]:
+        return (
+            "Không có đơn vị nào thuộc diện phải tổ chức hội nghị người lao động.",
+            "No unit had to hold a worker conference.",
+        )
+    ratios = {
+        language: (
+            _ratio(t["conference_held"], t["eligible"], t["conference_rate"], language),
+            _ratio(t["agreement_in_force"], t["eligible"], t["agreement_rate"], language),
+        )
+        for language in ("vi", "en")
+    }
+    return (
+        f"{ratios['vi'][0]} thuộc diện đã tổ chức hội nghị người lao động; {ratios['vi'][1]} "
+        "có thỏa ước lao động tập thể đang có hiệu lực.",
+        f"{ratios['en'][0]} that had to hold a worker conference held one; {ratios['en'][1]} "
+        "had a collective agreement in force.",
+    )
+
+
+def _stream(paragraphs, period):
+    """Text, then the live figures of the same period as blocks the editor can move."""
+
+    def text(paragraph):
+        return {"type": "paragraph", "value": f"<p>{escape(paragraph)}</p>"}
+
+    def block(kind, **value):
+        return {"type": kind, "value": {"period": period.pk, **value}}
+
+    first, rates, dialogues, *rest = paragraphs
+    return [
+        text(first),
+        text(rates),
+        block("figure", indicator="conference"),
+        block("figure", indicator="agreement"),
+        text(dialogues),
+        block("figure", indicator="dialogues"),
+        *(text(paragraph) for paragraph in rest),
+        block("chart", indicator="conference"),
+        block("chart", indicator="agreement"),
+        block("coverage_table", breakdown="area"),
+    ]
+
+
+def _free_slug(parent, base):
+    taken = set(parent.get_children().values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def report_content(period):
+    """Title, summary and body of the report of ``period``, in both languages."""
+    if not period.is_frozen or not period.snapshot:
+        raise ValidationError(
+            _("Lock the period “%(period)s” before writing its report.") % {"period": period.name}
+        )
+    totals = coverage(period)["totals"]
+    previous = figures.comparable_period(period, statuses=figures.FROZEN)
+    previous_totals = coverage(previous)["totals"] if previous else None
+    vi = vietnamese_paragraphs(period, totals, previous, previous_totals)
+    en = english_paragraphs(period, totals, previous, previous_totals)
+    phrase = figures.english_period_phrase(period)
+    summary, summary_en = summaries(totals)
+    return {
+        "title": f"Kết quả thực hiện dân chủ ở cơ sở tại nơi làm việc {period.name}",
+        "title_en": f"Workplace democracy results for {phrase}",
+        "summary": summary,
+        "summary_en": summary_en,
+        "body": _stream(vi, period),
+        "body_en": _stream(en, period),
+    }
+
+
+def write_report(period, user=None):
+    """Create the draft article of ``period`` under the home page and return it."""
+    content = report_content(period)
+    home = HomePage.objects.first()
+    if home is None:
+        raise ValidationError(_("Create the home page before writing a report."))
+    article = ArticlePage(
+        slug=_free_slug(home, slugify(f"bao-cao-{period.slug}")),
+        live=False,
+        owner=user,
+        source_period=period,
+        **content,
+    )
+    home.add_child(instance=article)
+    article.save_revision(user=user, log_action=True)
+    return article

@@ -1,0 +1,131 @@
+"""Open data of published periods, and the public site search.
+
+Only published periods exist here: any other slug is a 404, whatever its status.
+"""
+
+import io
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from workplace.compliance import BREAKDOWNS, INDICATOR_KEYS, coverage_report, report_frame
+from workplace.spreadsheets import write_xlsx
+
+from . import figures
+from .cache import cache_public
+from .models import hidden_page_ids
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SEARCH_PAGE_SIZE = 20
+
+
+def _published_period(slug):
+    period = figures.published_periods().filter(slug=slug).first()
+    if period is None:
+        raise Http404(_("No published reporting period “%(slug)s”.") % {"slug": slug})
+    return period
+
+
+def _report(request, slug):
+    by = request.GET.get("by") or "area"
+    if by not in BREAKDOWNS:
+        raise Http404(
+            _("Unknown breakdown; use one of: %(list)s.") % {"list": ", ".join(BREAKDOWNS)}
+        )
+    return coverage_report(_published_period(slug), by=by), by
+
+
+def _open_data(response, filename=None):
+    # Open data may be read by any web page.
+    response["Access-Control-Allow-Origin"] = "*"
+    if filename:
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@cache_public
+def coverage_index(request):
+    """Every published period with the addresses of its files."""
+    periods = []
+    for period in figures.published_periods().order_by("-end", "start"):
+        links = {
+            kind: request.build_absolute_uri(
+                reverse(f"cms_api:coverage_{kind}", args=[period.slug])
+            )
+            for kind in ("json", "csv", "xlsx")
+        }
+        periods.append(
+            {
+                "slug": period.slug,
+                "name": period.name,
+                "name_en": figures.english_period_name(period),
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "min_members": period.min_members,
+                "published_at": period.published_at.isoformat() if period.published_at else None,
+                **links,
+            }
+        )
+    return _open_data(JsonResponse(periods, safe=False, json_dumps_params={"ensure_ascii": False}))
+
+
+@cache_public
+def coverage_json(request, slug):
+    report, _by = _report(request, slug)
+    return _open_data(JsonResponse(report, json_dumps_params={"ensure_ascii": False, "indent": 2}))
+
+
+@cache_public
+def coverage_csv(request, slug):
+    report, by = _report(request, slug)
+    # A BOM so that Excel reads the Vietnamese names as UTF-8.
+    content = "\ufeff" + report_frame(report).to_csv(index=False, lineterminator="\r\n")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    return _open_data(response, f"coverage-{slug}-{by}.csv")
+
+
+def report_rows(report):
+    """Header, one row per breakdown entry and a total row, with typed cells."""
+    columns = ["code", "name", *INDICATOR_KEYS]
+    rows = [columns]
+    rows += [[row.get(key) for key in columns] for row in report["breakdown"]]
+    rows.append(["", _("Total"), *(report["totals"][key] for key in INDICATOR_KEYS)])
+    return rows
+
+
+@cache_public
+def coverage_xlsx(request, slug):
+    report, by = _report(request, slug)
+    buffer = io.BytesIO()
+    write_xlsx(report_rows(report), buffer, slug)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    return _open_data(response, f"coverage-{slug}-{by}.xlsx")
+
+
+def search(request):
+    """Search the live public pages, leaving out those whose period is not published."""
+    query = request.GET.get("q", "").strip()
+    page = None
+    if query:
+        pages = Page.objects.live().public().exclude(pk__in=hidden_page_ids())
+        paginator = Paginator(pages.search(query), SEARCH_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+    results = []
+    for found in page or ():
+        specific = found.specific
+        results.append(
+            {
+                "title": getattr(specific, "display_title", specific.title),
+                "url": specific.get_url(request),
+            }
+        )
+    return TemplateResponse(
+        request,
+        "cms/search.html",
+        {"heading": _("Search"), "query": query, "page_obj": page, "results": results},
+    )

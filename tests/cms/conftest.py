@@ -1,0 +1,151 @@
+"""Public-site builders: periods with frozen snapshots, the home page, results and articles."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+from cms.models import ArticlePage, HomePage, ResultsPage, ensure_home_page
+from workplace.compliance import Figures
+from workplace.models import ReportingPeriod
+
+day = datetime.date.fromisoformat
+
+# The seed's first half of 2023, split over two districts: 141 units, 104 eligible,
+# 95 conferences (91.3%), 97 agreements (93.3%), 132 dialogues.
+AREAS_2023_H1 = [
+    ("178", "Thành phố Lạng Sơn", Figures(45, 28, 43, 25, 24, 25, 28, 10, 8)),
+    ("186", "Huyện Hữu Lũng", Figures(96, 76, 90, 70, 73, 60, 72, 22, 20)),
+]
+# A year earlier: 130 units, 98 eligible, 86 conferences (87.8%), 90 agreements (91.8%).
+AREAS_2022_H1 = [
+    ("178", "Thành phố Lạng Sơn", Figures(42, 26, 40, 22, 23, 20, 25, 8, 6)),
+    ("186", "Huyện Hữu Lũng", Figures(88, 72, 80, 64, 67, 50, 60, 17, 15)),
+]
+# Figures no public page may ever show: 77 units, 61 eligible, 37/61 (60.7%) conferences,
+# 43/61 (70.5%) agreements, 59 dialogues.
+AREAS_SECRET = [("183", "Huyện Cao Lộc", Figures(77, 61, 70, 37, 43, 30, 40, 19, 11))]
+SECRET_STRINGS = ("37/61", "60,7", "60.7", "43/61", "70,5", "70.5", "Huyện Cao Lộc")
+
+
+def make_snapshot(areas, status="published"):
+    totals = Figures()
+    rows = []
+    for code, name, figures in areas:
+        totals.add(Figures(**vars(figures)))
+        rows.append({"code": code, "name": name, **figures.as_dict()})
+    sector = [{"code": "non_state", "name": "Doanh nghiệp ngoài nhà nước", **totals.as_dict()}]
+    body = [{"code": "LDLD-LS", "name": "LĐLĐ tỉnh Lạng Sơn", **totals.as_dict()}]
+    return {
+        "period": {},
+        "totals": totals.as_dict(),
+        "breakdowns": {"area": rows, "union_body": body, "sector": sector},
+    }
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request leaves its language active in the thread; page URLs built outside a request
+    # follow it, so every test starts and ends in the default language.
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def make_period(db):
+    """A period with a frozen snapshot of ``areas`` (status open means no snapshot)."""
+
+    def make(slug, name, start, end, areas=AREAS_2023_H1, status="published", min_members=10):
+        frozen = status != "open"
+        return ReportingPeriod.objects.create(
+            slug=slug,
+            name=name,
+            start=day(start),
+            end=day(end),
+            min_members=min_members,
+            status=status,
+            snapshot=make_snapshot(areas) if frozen else None,
+            locked_at=timezone.now() if frozen else None,
+            published_at=timezone.now() if status == "published" else None,
+        )
+
+    return make
+
+
+@pytest.fixture
+def home(db):
+    home = ensure_home_page("Dân chủ ở cơ sở tại nơi làm việc")
+    home.title_en = "Workplace democracy"
+    home.intro = "<p>Lời giới thiệu bằng tiếng Việt.</p>"
+    home.intro_en = "<p>An introduction in English.</p>"
+    home.save_revision().publish()
+    return HomePage.objects.get(pk=home.pk)
+
+
+@pytest.fixture
+def h1_2023(make_period):
+    return make_period("2023-h1", "6 tháng đầu năm 2023", "2023-01-01", "2023-06-30")
+
+
+@pytest.fixture
+def h1_2022(make_period):
+    return make_period(
+        "2022-h1", "6 tháng đầu năm 2022", "2022-01-01", "2022-06-30", areas=AREAS_2022_H1
+    )
+
+
+def add_page(parent, page):
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return type(page).objects.get(pk=page.pk)
+
+
+@pytest.fixture
+def make_results_page(home):
+    def make(period, slug=None, **fields):
+        fields.setdefault("title", f"Kết quả {period.name}")
+        fields.setdefault("title_en", f"Results for {period.slug}")
+        page = ResultsPage(slug=slug or f"ket-qua-{period.slug}", period=period, **fields)
+        return add_page(home, page)
+
+    return make
+
+
+@pytest.fixture
+def make_article(home):
+    def make(slug, body=(), body_en=(), **fields):
+        page = ArticlePage(
+            title=fields.pop("title", f"Bài viết {slug}"),
+            slug=slug,
+            body=list(body),
+            body_en=list(body_en),
+            **fields,
+        )
+        return add_page(home, page)
+
+    return make
+
+
+def figure_block(period, indicator):
+    return {"type": "figure", "value": {"period": period.pk, "indicator": indicator}}
+
+
+def chart_block(period, indicator="conference"):
+    return {"type": "chart", "value": {"period": period.pk, "indicator": indicator}}
+
+
+def table_block(period, breakdown="area"):
+    return {"type": "coverage_table", "value": {"period": period.pk, "breakdown": breakdown}}
+
+
+def paragraph(text):
+    return {"type": "paragraph", "value": f"<p>{text}</p>"}

@@ -1,0 +1,50 @@
+"""load_demo creates the demo's pages once: home text, the 2023-h1 results, one article."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from cms.demo import load_demo_pages
+from cms.models import ArticlePage, HomePage, ResultsPage
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def page_counts():
+    return (HomePage.objects.count(), ResultsPage.objects.count(), ArticlePage.objects.count())
+
+
+def test_load_demo_creates_the_pages_once(demo):
+    assert page_counts() == (1, 1, 1)
+    results, article = ResultsPage.objects.get(), ArticlePage.objects.get()
+    assert results.live and article.live
+    assert results.period.slug == "2023-h1"
+    assert article.source_period.slug == "2023-h1"
+    home = HomePage.objects.get()
+    home.intro_en = "<p>Changed by an editor.</p>"
+    home.save_revision().publish()
+
+    call_command("load_demo", stdout=io.StringIO())
+    assert page_counts() == (1, 1, 1)
+    assert HomePage.objects.get().intro_en == "<p>Changed by an editor.</p>"
+
+
+def test_demo_pages_show_the_seed_figures_in_both_languages(client, h1_2023):
+    load_demo_pages()
+    results = ResultsPage.objects.get().url
+    article = ArticlePage.objects.get().url
+    home = client.get("/").content.decode()
+    assert "95/104 (91,3%)" in home and "97/104 (93,3%)" in home and "141" in home
+    assert "95/104 (91,3%)" in client.get(results).content.decode()
+    vietnamese = client.get(article).content.decode()
+    assert "95/104 (91,3%)" in vietnamese and "<svg" in vietnamese
+    assert f'href="{results}"' in vietnamese
+    english = client.get("/en" + article).content.decode()
+    assert '<html lang="en">' in english
+    assert "More than nine in ten units concerned held a worker conference" in english
+    assert "95/104 (91.3%)" in english and "97/104 (93.3%)" in english
+    assert f'href="/en{results}"' in english

@@ -1,0 +1,167 @@
+"""Unpublished figures never appear on a public URL.
+
+One period is locked but not published, with figures of its own; another is published, shown,
+then unlocked. Every public URL is then crawled: pages of those periods are 404, blocks that
+point at them show a neutral note, and their numbers appear nowhere.
+"""
+
+import re
+
+import pytest
+
+from workplace import periods
+from workplace.models import ReportingPeriod
+
+from ..conftest import day, hold_conference
+from .conftest import (
+    AREAS_SECRET,
+    SECRET_STRINGS,
+    chart_block,
+    figure_block,
+    paragraph,
+    table_block,
+)
+
+# What 2022-h1 shows while published: 4 of its 7 eligible units held a conference.
+UNLOCKED_STRINGS = ("4/7", "57,1", "57.1")
+TOKEN = "zircon"  # in every page title, to find them all with the site search
+
+
+def blocks_for(period):
+    return [
+        figure_block(period, "conference"),
+        figure_block(period, "units"),
+        table_block(period),
+        chart_block(period, "agreement"),
+    ]
+
+
+@pytest.fixture
+def world(
+    client,
+    home,
+    h1_2023,
+    make_period,
+    make_unit,
+    make_results_page,
+    make_article,
+    django_capture_on_commit_callbacks,
+):
+    # 2024-h1 had a results page while published; it was since locked again after a
+    # correction and is not published yet (a results page can only be made for a published one).
+    locked = make_period(
+        "2024-h1", "6 tháng đầu năm 2024", "2024-01-01", "2024-06-30", areas=AREAS_SECRET
+    )
+    locked_results = make_results_page(locked, title=f"Kết quả 2024 {TOKEN}")
+    ReportingPeriod.objects.filter(pk=locked.pk).update(status="locked", published_at=None)
+    locked.refresh_from_db()
+    units = [make_unit(members=30, as_of="2022-06-30") for _ in range(7)]
+    for unit in units[:4]:
+        hold_conference(unit, "2022-03-01")
+    unlocked = ReportingPeriod.objects.create(
+        slug="2022-h1", name="6 tháng đầu năm 2022", start=day("2022-01-01"), end=day("2022-06-30")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        periods.publish(unlocked)
+
+    pages = {
+        "visible_results": make_results_page(h1_2023, title=f"Kết quả 2023 {TOKEN}"),
+        "visible_article": make_article(
+            "cong-khai", title=f"Bài công khai {TOKEN}", body=blocks_for(h1_2023)
+        ),
+        "locked_results": locked_results,
+        "unlocked_results": make_results_page(unlocked, title=f"Kết quả 2022 {TOKEN}"),
+        "blocks_locked": make_article(
+            "khoi-2024", title=f"Khối 2024 {TOKEN}", body=blocks_for(locked)
+        ),
+        "blocks_unlocked": make_article(
+            "khoi-2022",
+            title=f"Khối 2022 {TOKEN}",
+            body=blocks_for(unlocked),
+            body_en=blocks_for(unlocked),
+        ),
+        "report_unlocked": make_article(
+            "bao-cao-2022",
+            title=f"Báo cáo 2022 {TOKEN}",
+            body=[paragraph("4/7 đơn vị (57,1%) đã tổ chức hội nghị người lao động.")],
+            source_period=unlocked,
+        ),
+    }
+    paths = {name: page.url for name, page in pages.items()}
+
+    # While 2022-h1 is published its figures are public (and cached for visitors).
+    for name in ("unlocked_results", "blocks_unlocked", "report_unlocked"):
+        html = client.get(paths[name]).content.decode()
+        assert "4/7" in html, name
+    assert client.get("/api/coverage/2022-h1.json").json()["totals"]["conference_rate"] == 57.1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        periods.unlock(ReportingPeriod.objects.get(pk=unlocked.pk), "Sửa số liệu đã nhập")
+    return paths
+
+
+def assert_nothing_secret(html, where):
+    for secret in SECRET_STRINGS + UNLOCKED_STRINGS:
+        assert secret not in html, f"{secret!r} on {where}"
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_results_pages_of_unpublished_periods_are_404(client, world, prefix):
+    for name in ("locked_results", "unlocked_results", "report_unlocked"):
+        assert client.get(prefix + world[name]).status_code == 404, name
+    assert client.get(prefix + world["visible_results"]).status_code == 200
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_blocks_pointing_at_unpublished_periods_show_no_figures(client, world, prefix):
+    for name in ("blocks_locked", "blocks_unlocked"):
+        response = client.get(prefix + world[name])
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert_nothing_secret(html, name)
+        assert "<svg" not in html and "<table" not in html
+    english = client.get("/en" + world["blocks_locked"]).content.decode()
+    assert english.count("These figures are not available at the moment.") == 4
+    visible = client.get(prefix + world["visible_article"]).content.decode()
+    assert "95/104" in visible and "<svg" in visible
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_home_shows_no_unpublished_figures_or_links(client, world, prefix):
+    html = client.get(prefix + "/").content.decode()
+    assert_nothing_secret(html, "home")
+    assert "2022-h1" not in html and "2024-h1" not in html
+    for name in ("locked_results", "unlocked_results", "report_unlocked"):
+        assert f'href="{prefix}{world[name]}"' not in html
+    assert "95/104" in html
+    assert "percentage points" not in html  # nothing to compare with any more
+
+
+def test_open_data_knows_only_published_periods(client, world):
+    listing = client.get("/api/coverage/").content.decode()
+    assert "2023-h1" in listing
+    assert "2022-h1" not in listing and "2024-h1" not in listing
+    for slug in ("2022-h1", "2024-h1"):
+        for suffix in (".json", ".csv", ".xlsx"):
+            assert client.get(f"/api/coverage/{slug}{suffix}").status_code == 404
+
+
+def test_sitemap_lists_only_public_pages(client, world):
+    sitemap = client.get("/sitemap.xml").content.decode()
+    locations = set(re.findall(r"<loc>http://localhost(/[^<]*)</loc>", sitemap))
+    assert {world["visible_results"], "/en" + world["visible_results"]} <= locations
+    assert world["blocks_locked"] in locations  # shows the neutral note, nothing secret
+    for name in ("locked_results", "unlocked_results", "report_unlocked"):
+        assert world[name] not in locations
+        assert "/en" + world[name] not in locations
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_search_leaves_out_unpublished_results(client, world, prefix):
+    html = client.get(f"{prefix}/search/", {"q": TOKEN}).content.decode()
+    found = set(re.findall(r'<li><a href="([^"]+)"', html))
+    assert prefix + world["visible_results"] in found
+    assert prefix + world["visible_article"] in found
+    for name in ("locked_results", "unlocked_results", "report_unlocked"):
+        assert prefix + world[name] not in found
+    assert_nothing_secret(html, "search")
