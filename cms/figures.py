@@ -135,7 +135,7 @@ def english_day(day):
 
 
 def vietnamese_day(day):
-    return f"{day.day}/{day.month}/{day.year}"
+    return day.strftime("%d/%m/%Y")
 
 
 def english_active():

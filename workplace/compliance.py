@@ -15,6 +15,7 @@ from django.db import connections
 from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .models import Area, Enterprise, ReportingPeriod, Sector, UnionBody
 from .querysets import COUNT_FIELDS, FLAG_FIELDS
@@ -377,8 +378,8 @@ def _half_year_headings(row_heading):
     return [
         _("No."),
         row_heading,
-        _("Grassroots unions"),
-        _("Units required to hold a worker conference"),
+        pgettext("half-year report heading", "Grassroots unions"),
+        pgettext("half-year report heading", "Units required to hold a worker conference"),
         _("Worker conference held"),
         _("Rate (%)"),
         _("Collective agreement in force"),

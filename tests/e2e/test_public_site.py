@@ -1,0 +1,234 @@
+"""A visitor's walk through the public site in Debian's Chromium, checked with axe-core.
+
+Home → the 2023-h1 results page → its figures, chart and CSV download → the English version;
+then axe-core on the home, results and article pages in both languages, at desktop and phone
+width.
+
+Needs Chromium at /usr/bin/chromium and the Python packages playwright and
+axe-playwright-python (requirements-dev.txt). Without them the test is skipped and the skip
+reason is printed; with REQUIRE_BROWSER=1 (as .ci/run sets) it fails instead.
+"""
+
+import csv
+import importlib
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Headless, as root, on a machine without network access.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}
+BLOCKING_IMPACTS = ("serious", "critical")
+
+PERIOD_LABEL = "6 tháng đầu năm 2023"
+RESULTS = "/ket-qua-2023-h1/"
+ARTICLE = "/ket-qua-dan-chu-co-so-6-thang-dau-nam-2023/"
+AUDITED_PAGES = ["/", RESULTS, ARTICLE, "/en/", "/en" + RESULTS, "/en" + ARTICLE]
+HEADLINE_VI = ["141", "104", "95/104 (91,3%)", "97/104 (93,3%)", "132"]
+HEADLINE_EN = ["141", "104", "95/104 (91.3%)", "97/104 (93.3%)", "132"]
+AREAS = {
+    "178": "Thành phố Lạng Sơn",
+    "180": "Huyện Tràng Định",
+    "181": "Huyện Bình Gia",
+    "182": "Huyện Văn Lãng",
+    "183": "Huyện Cao Lộc",
+    "184": "Huyện Văn Quan",
+    "185": "Huyện Bắc Sơn",
+    "186": "Huyện Hữu Lũng",
+    "187": "Huyện Chi Lăng",
+    "188": "Huyện Lộc Bình",
+    "189": "Huyện Đình Lập",
+}
+
+pytestmark = pytest.mark.browser
+
+
+def _missing_browser():
+    """Why the browser test cannot run on this machine, or None."""
+    if not CHROMIUM.exists():
+        return f"Chromium not found at {CHROMIUM}"
+    for module in ("playwright.sync_api", "axe_playwright_python.sync_playwright"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            package = module.partition(".")[0]
+            return f"{package} is not installed (pip install -r requirements-dev.txt)"
+    return None
+
+
+def _browser_required():
+    return os.environ.get("REQUIRE_BROWSER", "").lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture
+def browser_available():
+    """Skip when the browser test cannot run here; fail instead under REQUIRE_BROWSER."""
+    reason = _missing_browser()
+    if reason:
+        if _browser_required():
+            pytest.fail(f"{reason}, and REQUIRE_BROWSER is set: the browser test must run")
+        pytest.skip(f"{reason}: browser test skipped")
+
+
+@pytest.fixture
+def demo_site(browser_available, live_server):
+    """The demo province and pages, served by the live server; yields its address."""
+    cache.clear()
+    call_command("load_demo", stdout=io.StringIO())
+    yield live_server.url
+    cache.clear()
+
+
+@pytest.fixture
+def chromium(demo_site):
+    """Chromium, started once the database work is done.
+
+    Playwright's sync API runs the test inside a greenlet with its own context: Django would
+    see a running event loop there and a database connection of its own that nothing closes.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _blocking_violations(page, where):
+    """axe-core's serious and critical violations on the open page, as readable lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    lines = []
+    for violation in Axe().run(page).response["violations"]:
+        if violation["impact"] not in BLOCKING_IMPACTS:
+            continue
+        lines.append(
+            f"{where}: {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    {' '.join(map(str, node['target']))}")
+            for detail in node.get("failureSummary", "").splitlines():
+                lines.append(f"        {detail.strip()}")
+    return lines
+
+
+def _layout_problems(page, where):
+    """Content a visitor cannot see: the page scrolling sideways, or clipped headline figures."""
+    problems = []
+    sideways = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    if sideways > 0:
+        problems.append(f"{where}: the page scrolls sideways by {sideways} px")
+    clipped = page.locator(".headline .value").evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth).map(e => e.textContent)"
+    )
+    if clipped:
+        problems.append(f"{where}: headline figures overflow their box: {clipped}")
+    return problems
+
+
+def _read_coverage_csv(path):
+    with Path(path).open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    areas = {row["code"]: row for row in rows if row["code"]}
+    totals = [row for row in rows if not row["code"]]
+    return areas, totals
+
+
+def test_a_visitor_reads_downloads_and_meets_no_serious_accessibility_barrier(demo_site, chromium):
+    from playwright.sync_api import expect
+
+    site = demo_site
+    context = chromium.new_context(viewport=DESKTOP, accept_downloads=True)
+    page = context.new_page()
+    try:
+        # Home, in Vietnamese, to the results page through the list of published periods.
+        page.goto(site + "/")
+        expect(page.locator("html")).to_have_attribute("lang", "vi")
+        expect(page.locator(".headline .value")).to_have_text(HEADLINE_VI)
+        page.get_by_role("main").get_by_role("link", name=PERIOD_LABEL, exact=True).click()
+        expect(page).to_have_url(site + RESULTS)
+
+        # The figures: headline, then the table by area and its total.
+        expect(page.get_by_role("heading", level=1)).to_contain_text(PERIOD_LABEL)
+        expect(page.locator(".headline .value")).to_have_text(HEADLINE_VI)
+        table = page.get_by_role("table")
+        expect(table.locator("tbody tr")).to_have_count(len(AREAS))
+        for figure in HEADLINE_VI:
+            expect(table.locator("tfoot tr")).to_contain_text(figure)
+
+        # The chart: an image with a title, and the same figures as text.
+        chart = page.locator("svg[role=img]")
+        expect(chart).to_have_count(1)
+        expect(chart).to_be_visible()
+        expect(chart.locator("title")).to_contain_text(PERIOD_LABEL)
+        expect(chart).to_have_accessible_name(re.compile(re.escape(PERIOD_LABEL)))
+        expect(chart.locator("rect")).to_have_count(2 + 2 * len(AREAS))  # legend and bars
+        expect(page.locator("figure.chart figcaption li")).to_have_count(len(AREAS))
+
+        # The downloads, and the CSV as a visitor gets it.
+        for extension in ("csv", "xlsx", "json"):
+            expect(page.locator(f'a[download][href$=".{extension}"]')).to_have_count(1)
+        with page.expect_download() as started:
+            page.locator('a[download][href$=".csv"]').click()
+        download = started.value
+        assert download.failure() is None
+        assert download.suggested_filename.endswith(".csv")
+        areas, totals = _read_coverage_csv(download.path())
+        assert {code: row["name"] for code, row in areas.items()} == AREAS
+        assert len(totals) == 1
+        total = totals[0]
+        assert (total["units"], total["eligible"], total["dialogues"]) == ("141", "104", "132")
+        assert (total["conference_held"], total["conference_rate"]) == ("95", "91.3")
+        assert (total["agreement_in_force"], total["agreement_rate"]) == ("97", "93.3")
+        for column in ("units", "eligible", "conference_held", "agreement_in_force"):
+            assert sum(int(row[column]) for row in areas.values()) == int(total[column])
+
+        # The English version, through the language link.
+        page.get_by_role("navigation").get_by_role("link", name="English").click()
+        expect(page).to_have_url(site + "/en" + RESULTS)
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.locator(".headline .value")).to_have_text(HEADLINE_EN)
+        expect(page.locator("svg[role=img] title")).not_to_be_empty()
+
+        # The article's live figure blocks, in both languages.
+        for path, figures in ((ARTICLE, HEADLINE_VI), ("/en" + ARTICLE, HEADLINE_EN)):
+            page.goto(site + path)
+            expect(page.locator(".figure-block strong")).to_have_text(figures[1:])
+
+        # axe-core and the layout, on every public page at both widths.
+        violations, layout = [], []
+        for viewport in (DESKTOP, PHONE):
+            page.set_viewport_size(viewport)
+            for path in AUDITED_PAGES:
+                response = page.goto(site + path)
+                assert response.status == 200, f"{path}: HTTP {response.status}"
+                where = f"{path} at {viewport['width']} px"
+                violations += _blocking_violations(page, where)
+                layout += _layout_problems(page, where)
+        report = []
+        if violations:
+            report += ["axe-core found serious or critical violations:", *violations]
+        if layout:
+            report += ["Content a visitor cannot see:", *layout]
+        assert not report, "\n".join(report)
+    finally:
+        context.close()
