@@ -45,7 +45,9 @@ def audited_values(instance):
     for field in instance._meta.concrete_fields:
         if field.primary_key or field.name in UNAUDITED_FIELDS:
             continue
-        values[field.name] = field.value_to_string(instance)
+        raw = field.value_from_object(instance)
+        # An empty value stays empty rather than becoming the text "None".
+        values[field.name] = None if raw in (None, "") else field.value_to_string(instance)
     return values
 
 

@@ -262,10 +262,7 @@ def display_value(field, value, related=None):
 
     ``related`` maps (model, pk text) to the name of an object a foreign key points to.
     """
-    empty = value in (None, "") or (
-        value == "None" and not isinstance(field, (models.CharField, models.TextField))
-    )
-    if empty:
+    if value in (None, ""):
         return "—"
     if field is None:
         return str(value)
@@ -313,7 +310,7 @@ def related_names(entries, user):
             field = field_of(model, name)
             if field is not None and field.many_to_one:
                 wanted[field.related_model].update(
-                    value for value in values if value not in (None, "", "None")
+                    value for value in values if value not in (None, "")
                 )
     names = {}
     for model, pks in wanted.items():
