@@ -27,8 +27,9 @@ from .compliance import (
     half_year_report_xlsx,
     reasons_from_row,
 )
-from .models import Area, Enterprise, ReportingPeriod, Sector, UnionBody
+from .models import Enterprise, ReportingPeriod, Sector
 from .portal.review import display_row
+from .slices import slice_units
 
 PAGE_SIZE = 50
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -145,31 +146,8 @@ class CoverageReportView(ReportView):
 
 
 def unit_slice(request):
-    """In-scope candidates narrowed by ``area``, ``union_body`` or ``sector`` codes.
-
-    Returns the units (not yet limited to the period), the kept filter values and each filter
-    described in words; an unknown code is a 404.
-    """
-    units = Enterprise.objects.all()
-    kept = {}
-    described = []
-    if code := request.GET.get("area"):
-        area = get_object_or_404(Area, code=code)
-        units = units.filter(area__path__startswith=area.path)
-        kept["area"] = area.code
-        described.append((_("Area"), area.name))
-    if code := request.GET.get("union_body"):
-        body = get_object_or_404(UnionBody, code=code)
-        units = units.filter(union_body__path__startswith=body.path)
-        kept["union_body"] = body.code
-        described.append((_("Union body"), body.name))
-    if code := request.GET.get("sector"):
-        if code not in Sector.values:
-            raise Http404(_("Unknown sector."))
-        units = units.filter(sector=code)
-        kept["sector"] = code
-        described.append((_("Sector"), Sector(code).label))
-    return units, kept, described
+    """All units narrowed by the query string's area, union body or sector (not yet by period)."""
+    return slice_units(request.GET, Enterprise.objects.all())
 
 
 class CoverageUnitsView(ReportView):

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from workplace.compliance import compute_coverage, format_ratio, reasons_from_row
 from workplace.models import (
-    Area,
     CollectiveAgreement,
     Enterprise,
     ReportingPeriod,
@@ -30,6 +29,7 @@ from workplace.models import (
     UnionBody,
 )
 from workplace.resources import defuse_formula
+from workplace.slices import slice_units
 from workplace.spreadsheets import write_csv, write_xlsx
 
 from .access import reviewer_view
@@ -249,25 +249,9 @@ def unit_filters(request, user):
     Returns the filtered units (not yet limited to the period), the clean filter values to
     carry along, and a description of each filter in words.
     """
-    units = Enterprise.objects.visible_to(user)
-    kept = {}
-    described = []
-    if code := request.GET.get("area"):
-        area = get_object_or_404(Area, code=code)
-        units = units.filter(area__path__startswith=area.path)
-        kept["area"] = area.code
-        described.append((_("Area"), area.name))
-    if code := request.GET.get("union_body"):
-        body = get_object_or_404(bodies_in_scope(user), code=code)
-        units = units.filter(union_body__path__startswith=body.path)
-        kept["union_body"] = body.code
-        described.append((_("Union body"), body.name))
-    if code := request.GET.get("sector"):
-        if code not in Sector.values:
-            raise Http404(_("Unknown sector."))
-        units = units.filter(sector=code)
-        kept["sector"] = code
-        described.append((_("Sector"), Sector(code).label))
+    units, kept, described = slice_units(
+        request.GET, Enterprise.objects.visible_to(user), bodies=bodies_in_scope(user)
+    )
     if search := request.GET.get("q", "").strip():
         units = units.filter(Q(name__icontains=search) | Q(tax_code__icontains=search))
         kept["q"] = search

@@ -1,0 +1,35 @@
+"""A slice of units named in a query string: an area, a union body (each with its subtree)
+or a sector. Shared by the reviewer's drill-down and the federation's coverage report."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from .models import Area, Sector, UnionBody
+
+
+def slice_units(params, units, bodies=None):
+    """Narrow ``units`` by the ``area``, ``union_body`` and ``sector`` codes in ``params``.
+
+    ``bodies`` limits which union bodies may be named (a reviewer's subtree); an unknown code
+    is a 404. Returns the units, the clean filter values to carry along, and each filter
+    described in words.
+    """
+    kept, described = {}, []
+    if code := params.get("area"):
+        area = get_object_or_404(Area, code=code)
+        units = units.filter(area__path__startswith=area.path)
+        kept["area"] = area.code
+        described.append((_("Area"), area.name))
+    if code := params.get("union_body"):
+        body = get_object_or_404(UnionBody.objects.all() if bodies is None else bodies, code=code)
+        units = units.filter(union_body__path__startswith=body.path)
+        kept["union_body"] = body.code
+        described.append((_("Union body"), body.name))
+    if code := params.get("sector"):
+        if code not in Sector.values:
+            raise Http404(_("Unknown sector."))
+        units = units.filter(sector=code)
+        kept["sector"] = code
+        described.append((_("Sector"), Sector(code).label))
+    return units, kept, described
