@@ -27,6 +27,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/bandit --quiet --recursive workplace cms union_site --severity-level high
 
 # Refresh the translation catalogues after changing user-facing strings.
 messages: install
