@@ -738,9 +738,12 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        from .permissions import sync_federation_membership
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "role" in update_fields:
+            # Not on a login's last_login update: only a role can change the membership.
+            from .permissions import sync_federation_membership
 
-        sync_federation_membership(self)
+            sync_federation_membership(self)
 
     def get_full_name(self):
         return self.full_name or self.username

@@ -44,6 +44,7 @@ def federation_group():
 def sync_federation_membership(user):
     """Federation accounts belong to the group; every other account is taken out of it."""
     if user.role == user.Role.FEDERATION:
-        user.groups.add(federation_group())
+        if not user.groups.filter(name=FEDERATION_GROUP).exists():
+            user.groups.add(federation_group())
     else:
         user.groups.remove(*Group.objects.filter(name=FEDERATION_GROUP))

@@ -1,0 +1,125 @@
+"""Concurrent saves, duplicate submissions and an import killed part-way, on PostgreSQL.
+
+SQLite serialises every write, so these races only mean something on PostgreSQL; elsewhere
+the tests are skipped and say so.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+
+from workplace.models import HeadcountDeclaration, StaleRecordError, WorkerConference
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").split(":")[0] not in ("postgres", "postgresql"),
+        reason="concurrency tests need PostgreSQL (set DATABASE_URL)",
+    ),
+]
+
+
+def run_together(count, work):
+    """Run ``work(i)`` in ``count`` threads released at the same moment; collect results."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def runner(index):
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        except Exception as error:  # the outcome of each contender is the point of the test
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_people_saving_the_same_record_at_once_one_wins_the_other_is_told(scope):
+    declaration = HeadcountDeclaration.objects.get(enterprise=scope["unit_a"])
+    copies = [
+        HeadcountDeclaration.objects.get(pk=declaration.pk),
+        HeadcountDeclaration.objects.get(pk=declaration.pk),
+    ]
+
+    def save(index):
+        copy = copies[index]
+        copy.union_members = 11 + index
+        copy.save()
+        return copy.union_members
+
+    results = run_together(2, save)
+    winners = [r for r in results if isinstance(r, int)]
+    refused = [r for r in results if isinstance(r, StaleRecordError)]
+    assert (len(winners), len(refused)) == (1, 1)
+    declaration.refresh_from_db()
+    assert declaration.union_members == winners[0]
+    assert declaration.version == 2
+
+
+def test_twenty_identical_submissions_at_once_create_one_record(scope):
+    unit = scope["unit_a"]
+    officer = scope["officer_a"]
+    address = f"/portal/units/{unit.pk}/conferences/add/"
+    data = {"held_on": "2023-03-01", "form": "full", "attendees": "30"}
+
+    def submit(_index):
+        client = Client()
+        client.force_login(officer)
+        return client.post(address, data).status_code
+
+    statuses = run_together(20, submit)
+    assert all(isinstance(s, int) and s < 500 for s in statuses), statuses
+    assert WorkerConference.objects.filter(enterprise=unit).count() == 1
+
+
+def test_an_import_killed_part_way_leaves_nothing_written(scope, tmp_path):
+    unit = scope["unit_a"]
+    rows = ["tax_code,as_of,union_members,workers,operating"]
+    start = 2015
+    rows += [
+        f"{unit.tax_code},{year}-{month:02d}-{day:02d},20,30,true"
+        for year in range(start, 2026)
+        for month in range(1, 13)
+        for day in range(1, 29)
+    ]
+    big_file = tmp_path / "headcounts.csv"
+    big_file.write_text("\n".join(rows), encoding="utf-8")
+    before = HeadcountDeclaration.objects.count()
+    settings_dict = connection.settings_dict
+    environment = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+            f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+        ),
+    }
+    process = subprocess.Popen(  # noqa: S603 - the project's own command, fixed arguments
+        [sys.executable, "manage.py", "import_records", "headcounts", str(big_file)],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # Let it write a good part of the rows inside its transaction, then kill it outright.
+    time.sleep(6)
+    assert process.poll() is None, "the import finished before it could be interrupted"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert HeadcountDeclaration.objects.count() == before
