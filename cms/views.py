@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from workplace.compliance import BREAKDOWNS, INDICATOR_KEYS, coverage_report, report_frame
+from workplace.compliance import BREAKDOWNS, INDICATOR_KEYS, coverage_report, report_csv
 from workplace.spreadsheets import write_xlsx
 
 from . import figures
@@ -84,7 +84,7 @@ def coverage_json(request, slug):
 def coverage_csv(request, slug):
     report, by = _report(request, slug)
     # A BOM so that Excel reads the Vietnamese names as UTF-8.
-    content = "\ufeff" + report_frame(report).to_csv(index=False, lineterminator="\r\n")
+    content = "\ufeff" + report_csv(report, lineterminator="\r\n")
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     return _open_data(response, f"coverage-{slug}-{by}.csv")
 

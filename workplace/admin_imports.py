@@ -34,9 +34,18 @@ from wagtail.admin.paginator import WagtailPaginator
 from .audit import acting_as
 from .models import ImportLog
 from .resources import RESOURCES, ChoiceWidget, FlagWidget
-from .spreadsheets import ImportFileError, ImportOutcome, RowError, import_rows, read_rows
+from .spreadsheets import (
+    ImportFileError,
+    ImportOutcome,
+    RowError,
+    import_rows,
+    is_empty_row,
+    read_rows,
+)
 
+# Larger files go through ``python manage.py import_records``, which has no such limits.
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_IMPORT_ROWS = 20_000
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
 # Enough to correct a file by; a file with more errors is most likely the wrong kind of file.
 MAX_STORED_ERRORS = 500
@@ -235,8 +244,9 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy(
-            "CSV (UTF-8) or XLSX, at most 10 MB. Row 1 holds the column names; a template's "
-            "second row of Vietnamese headings is skipped."
+            "CSV (UTF-8 or Windows-1258) or XLSX, at most 10 MB and 20,000 rows; larger files "
+            "are imported with python manage.py import_records. Row 1 holds the column names; "
+            "a template's second row of Vietnamese headings is skipped."
         ),
         widget=forms.FileInput(attrs={"accept": ",".join(ALLOWED_SUFFIXES)}),
     )
@@ -250,14 +260,41 @@ class ImportForm(forms.Form):
         if Path(uploaded.name).suffix.lower() not in ALLOWED_SUFFIXES:
             raise ValidationError(_("Only .csv and .xlsx files can be imported."), code="file_type")
         if uploaded.size > MAX_IMPORT_BYTES:
-            raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
+            raise ValidationError(
+                _(
+                    "The file is larger than 10 MB. Import files this large on the server with "
+                    "python manage.py import_records."
+                ),
+                code="too_large",
+            )
         return uploaded
+
+
+def check_row_count(rows):
+    """Refuse more than ``MAX_IMPORT_ROWS`` data rows (blank rows aside) through the web."""
+    filled = sum(1 for cells in rows[1:] if not is_empty_row(cells))
+    if filled > MAX_IMPORT_ROWS:
+        raise ImportFileError(
+            [
+                RowError(
+                    1,
+                    "—",
+                    _(
+                        "The file has %(count)s rows; at most %(limit)s can be imported here. "
+                        "Import larger files on the server with python manage.py import_records."
+                    )
+                    % {"count": filled, "limit": MAX_IMPORT_ROWS},
+                )
+            ]
+        )
 
 
 def run_import(kind, data, file_name, dry_run):
     """The import's outcome; a file refused as a whole comes back as an outcome with errors."""
     try:
-        return import_rows(kind, read_rows(data, file_name), dry_run=dry_run)
+        rows = read_rows(data, file_name)
+        check_row_count(rows)
+        return import_rows(kind, rows, dry_run=dry_run)
     except ImportFileError as refusal:
         return ImportOutcome(kind=kind, errors=list(refusal.errors), dry_run=dry_run)
 

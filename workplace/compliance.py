@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 
 from .models import Area, Enterprise, ReportingPeriod, Sector, UnionBody
 from .querysets import COUNT_FIELDS, FLAG_FIELDS
+from .resources import defuse_formula
 
 BREAKDOWNS = ("area", "union_body", "sector")
 
@@ -229,6 +230,19 @@ def report_frame(report):
     return pd.DataFrame(rows, columns=["code", "name", *INDICATOR_KEYS])
 
 
+def _safe_text(value):
+    return defuse_formula(value) if isinstance(value, str) else value
+
+
+def report_csv(report, lineterminator="\n"):
+    """``report_frame`` as CSV text; a name beginning with "=", "+", "-", "@", a tab or a
+    carriage return is put behind a quote so that no spreadsheet runs it."""
+    frame = report_frame(report)
+    for column in ("code", "name"):
+        frame[column] = frame[column].map(_safe_text)
+    return frame.to_csv(index=False, lineterminator=lineterminator)
+
+
 def format_ratio(numerator, denominator, percent):
     """'95/104 (91,3%)' in Vietnamese, '95/104 (91.3%)' in English."""
     if percent is None:
@@ -402,13 +416,14 @@ def _half_year_frame(rows, totals, total_label):
 def _dress_half_year_sheet(sheet, title, width, height):
     from openpyxl.styles import Alignment, Font
 
-    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+    sheet.cell(row=1, column=1, value=defuse_formula(title)).font = Font(bold=True, size=13)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     rate_columns = {3 + HALF_YEAR_KEYS.index(key) for key in HALF_YEAR_RATE_KEYS}
     for row in sheet.iter_rows(min_row=2, max_row=height + 2):
         for cell in row:
             # A name beginning with "=" must stay text: nothing in the report is a formula.
-            if cell.data_type == "f":
+            if isinstance(cell.value, str):
+                cell.value = defuse_formula(cell.value)
                 cell.data_type = "s"
             if cell.row > 2 and cell.column in rate_columns:
                 cell.number_format = "0.0"

@@ -8,7 +8,9 @@ import csv
 import dataclasses
 import datetime
 import io
+import re
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +19,21 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .resources import RESOURCES, defuse_formula
+
+# An XLSX is a zip: its parts are checked before anything is unpacked, so a small upload that
+# would unpack to gigabytes (a "decompression bomb") is refused instead of filling the memory.
+MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
+# ``import_records`` reads national-size files from the server's own disk.
+MAX_XLSX_UNPACKED_BYTES_COMMAND = 1024 * 1024 * 1024
+MAX_XLSX_RATIO = 100
+# Below this a part may compress as tightly as it likes: it cannot harm anyone.
+XLSX_RATIO_FLOOR_BYTES = 1024 * 1024
+
+# OOXML writes a character XML cannot hold (or would turn into another, as it turns a carriage
+# return into a line feed) as _xHHHH_, and a literal "_xHHHH_" as _x005F_xHHHH_.
+_OOXML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_OOXML_LITERAL = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+_OOXML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
 
 HEADER_ALIASES = {
     "mã": "code",
@@ -113,17 +130,96 @@ def normalise_header(text):
     return HEADER_ALIASES.get(lowered, lowered.replace(" ", "_"))
 
 
+def _decode_csv(data):
+    """The text of a CSV: UTF-8 (with or without a BOM), else Windows-1258 made NFC.
+
+    Vietnamese in Windows-1258 writes most tone marks as separate combining characters after
+    the vowel; NFC joins them. A mark that joins nothing means the file was in another
+    encoding (Latin-1 bytes read as Windows-1258, say), and the file is refused.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    refusal = ImportFileError(
+        [
+            RowError(
+                1,
+                "—",
+                _("The file is neither UTF-8 nor Windows-1258 text; save it as CSV UTF-8 or XLSX."),
+            )
+        ]
+    )
+    try:
+        text = unicodedata.normalize("NFC", data.decode("cp1258"))
+    except UnicodeDecodeError:
+        raise refusal from None
+    if any(unicodedata.combining(char) for char in text):
+        raise refusal
+    return text
+
+
 def _csv_rows(data):
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        return list(csv.reader(io.StringIO(_decode_csv(data), newline="")))
+    except csv.Error as error:
         raise ImportFileError(
-            [RowError(1, "—", _("The file is not UTF-8 text; save it as CSV UTF-8 or XLSX."))]
+            [
+                RowError(
+                    1,
+                    "—",
+                    _("The file cannot be read as CSV (%(reason)s).") % {"reason": error},
+                )
+            ]
         ) from None
-    return list(csv.reader(io.StringIO(text, newline="")))
 
 
-def _xlsx_rows(data):
+def _check_zip_sizes(data, max_unpacked):
+    """Refuse an XLSX that would unpack to more than ``max_unpacked`` bytes or is a bomb."""
+    unreadable = ImportFileError(
+        [RowError(1, "—", _("The file cannot be opened as an XLSX workbook."))]
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        raise unreadable from None
+    total = sum(member.file_size for member in members)
+    bomb = total > max_unpacked or any(
+        member.file_size > XLSX_RATIO_FLOOR_BYTES
+        and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1)
+        for member in members
+    )
+    if bomb:
+        raise ImportFileError(
+            [
+                RowError(
+                    1,
+                    "—",
+                    _(
+                        "The workbook would unpack to more than %(limit)s MB, or is compressed "
+                        "more than %(ratio)s times; it was not opened. Save it again from a "
+                        "spreadsheet program, or import it as CSV."
+                    )
+                    % {"limit": max_unpacked // (1024 * 1024), "ratio": MAX_XLSX_RATIO},
+                )
+            ]
+        )
+
+
+def _unescape_ooxml(value):
+    if isinstance(value, str) and "_x" in value:
+        return _OOXML_ESCAPED.sub(lambda match: chr(int(match[1], 16)), value)
+    return value
+
+
+def _escape_ooxml(text):
+    text = _OOXML_LITERAL.sub("_x005F_", text)
+    return _OOXML_UNSAFE.sub(lambda match: f"_x{ord(match[0]):04X}_", text)
+
+
+def _xlsx_rows(data, max_unpacked=MAX_XLSX_UNPACKED_BYTES):
+    _check_zip_sizes(data, max_unpacked)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error for a damaged file
@@ -132,22 +228,27 @@ def _xlsx_rows(data):
         ) from None
     try:
         sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return [
+            [_unescape_ooxml(cell) for cell in row] for row in sheet.iter_rows(values_only=True)
+        ]
     finally:
         book.close()
 
 
-def read_rows(data, filename):
-    """The file's rows as lists of cells, header first."""
+def read_rows(data, filename, max_unpacked=MAX_XLSX_UNPACKED_BYTES):
+    """The file's rows as lists of cells, header first.
+
+    ``max_unpacked`` bounds what an XLSX may unpack to; a CSV is read as it is.
+    """
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
         return _csv_rows(data)
     if suffix == ".xlsx":
-        return _xlsx_rows(data)
+        return _xlsx_rows(data, max_unpacked)
     raise ImportFileError([RowError(1, "—", _("Only .csv and .xlsx files can be imported."))])
 
 
-def _is_empty_row(cells):
+def is_empty_row(cells):
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
@@ -160,7 +261,7 @@ def is_heading_row(cells, headers):
     filled = [
         (cell, header)
         for cell, header in zip(cells, headers, strict=False)
-        if not _is_empty_row([cell])
+        if not is_empty_row([cell])
     ]
     return bool(filled) and all(
         isinstance(cell, str) and normalise_header(cell) == header for cell, header in filled
@@ -170,7 +271,7 @@ def is_heading_row(cells, headers):
 def build_dataset(kind, rows):
     """A tablib Dataset with canonical headers and the spreadsheet row number of each row."""
     resource_class = RESOURCES[kind]
-    if not rows or _is_empty_row(rows[0]):
+    if not rows or is_empty_row(rows[0]):
         raise ImportFileError([RowError(1, "—", _("The file has no header row."))])
     headers = [normalise_header(h) for h in rows[0]]
     while headers and not headers[-1]:
@@ -199,7 +300,7 @@ def build_dataset(kind, rows):
     row_numbers = []
     for number, cells in enumerate(rows[1:], start=2):
         cells = list(cells)[: len(headers)]
-        if _is_empty_row(cells) or (number == 2 and is_heading_row(cells, headers)):
+        if is_empty_row(cells) or (number == 2 and is_heading_row(cells, headers)):
             continue
         dataset.append(cells + [None] * (len(headers) - len(cells)))
         row_numbers.append(number)
@@ -244,11 +345,15 @@ def import_rows(kind, rows, dry_run=False):
 
 def import_file(kind, path, dry_run=False):
     path = Path(path)
-    return import_rows(kind, read_rows(path.read_bytes(), path.name), dry_run=dry_run)
+    rows = read_rows(path.read_bytes(), path.name, max_unpacked=MAX_XLSX_UNPACKED_BYTES_COMMAND)
+    return import_rows(kind, rows, dry_run=dry_run)
 
 
 def export_cells(kind):
-    """Header and rows of every record of ``kind``: text rendered, dates and numbers typed."""
+    """Header and rows of every record of ``kind``: text rendered, dates and numbers typed.
+
+    Text is as stored; ``write_csv`` and ``write_xlsx`` put formula-like text behind a quote.
+    """
     resource = RESOURCES[kind]()
     names = resource.columns()
     yield names
@@ -260,15 +365,32 @@ def _cell(field, obj):
     value = field.get_value(obj)
     if isinstance(value, (datetime.date, int)) and not isinstance(value, bool):
         return value
-    return defuse_formula(field.widget.render(value))
+    return field.widget.render(value)
+
+
+def safe_cell(value):
+    """A text cell that a spreadsheet would run (``=…``, ``+…``, ``-…``, ``@…``) behind a quote.
+
+    Numbers and dates stay as they are; importing the file drops the quote again.
+    """
+    return defuse_formula(value) if isinstance(value, str) else value
+
+
+def _csv_cell(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return safe_cell(value)
 
 
 def write_csv(rows, stream):
-    """CSV as UTF-8 with a BOM, so Excel shows Vietnamese; dates in ISO form."""
+    """CSV as UTF-8 with a BOM, so Excel shows Vietnamese; dates in ISO form.
+
+    Every CSV the application writes goes through here: formula-like text gets its quote.
+    """
     stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
     for row in rows:
-        writer.writerow(c.isoformat() if isinstance(c, datetime.date) else c for c in row)
+        writer.writerow(_csv_cell(c) for c in row)
 
 
 def write_xlsx(rows, path, title):
@@ -286,7 +408,7 @@ def _typed_cell(sheet, value):
         cell.number_format = "yyyy-mm-dd"
         return cell
     if isinstance(value, str):
-        cell = openpyxl.cell.WriteOnlyCell(sheet, value=value)
+        cell = openpyxl.cell.WriteOnlyCell(sheet, value=_escape_ooxml(safe_cell(value)))
         cell.data_type = "s"  # openpyxl would otherwise take a leading "=" as a formula
         return cell
     return value

@@ -28,7 +28,6 @@ from workplace.models import (
     Sector,
     UnionBody,
 )
-from workplace.resources import defuse_formula
 from workplace.slices import slice_units
 from workplace.spreadsheets import write_csv, write_xlsx
 
@@ -77,18 +76,16 @@ def export_format(request):
     return fmt
 
 
-def _safe_cell(value):
-    return defuse_formula(value) if isinstance(value, str) else value
-
-
 def _sheet_title(title):
     # Characters a worksheet name may not hold, and Excel's 31-character limit.
     return re.sub(r"[\\/?*\[\]:]", " ", title)[:31] or "Sheet"
 
 
 def spreadsheet_response(rows, fmt, filename, title):
-    """``rows`` (header first) as a CSV or XLSX download; text cells never run as formulas."""
-    rows = ([_safe_cell(cell) for cell in row] for row in rows)
+    """``rows`` (header first) as a CSV or XLSX download; text cells never run as formulas.
+
+    ``write_csv`` and ``write_xlsx`` put formula-like text behind a quote.
+    """
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         write_csv(rows, response)

@@ -446,7 +446,7 @@ def test_a_name_that_looks_like_a_formula_stays_text(staff_client, figures, peri
     province["other"].save()
     response = staff_client.get(reverse("coverage_report_xlsx", args=[period.slug]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
-    assert sheet.cell(row=3, column=2).value == "=1+1"
+    assert sheet.cell(row=3, column=2).value == "'=1+1"
     assert sheet.cell(row=3, column=2).data_type == "s"
 
 

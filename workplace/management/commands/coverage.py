@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workplace.compliance import BREAKDOWNS, coverage_report, report_frame, report_table
+from workplace.compliance import BREAKDOWNS, coverage_report, report_csv, report_table
 from workplace.models import ReportingPeriod
 
 
@@ -26,6 +26,6 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         elif format == "csv":
-            self.stdout.write(report_frame(report).to_csv(index=False), ending="")
+            self.stdout.write(report_csv(report), ending="")
         else:
             self.stdout.write(report_table(report))
