@@ -85,7 +85,14 @@ def run(base, clients, seconds):
 
     def worker(index):
         username, login_path, paths = role_of(index)
-        client = Client(base, username, login_path)
+        # Clients arrive over the first second rather than all in the same instant.
+        time.sleep(index / clients)
+        try:
+            client = Client(base, username, login_path)
+        except (OSError, AttributeError) as error:
+            with lock:
+                errors.append((login_path, f"sign-in failed: {error}"))
+            return
         step = 0
         while time.monotonic() < deadline:
             path = paths[step % len(paths)]
