@@ -29,7 +29,7 @@ from .compliance import (
 )
 from .models import Enterprise, ReportingPeriod, Sector
 from .portal.review import display_row
-from .slices import slice_units
+from .slices import chosen_period, slice_units
 
 PAGE_SIZE = 50
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,14 +46,6 @@ def breakdown_captions():
 def report_url(name, **params):
     query = urlencode({key: value for key, value in params.items() if value})
     return reverse(name) + (f"?{query}" if query else "")
-
-
-def chosen_period(request):
-    """The period named by ``?period=`` (404 when unknown), else the current one (or None)."""
-    slug = request.GET.get("period")
-    if slug:
-        return get_object_or_404(ReportingPeriod, slug=slug)
-    return ReportingPeriod.objects.current(timezone.localdate())
 
 
 def figures_source(period):

@@ -1,11 +1,21 @@
-"""A slice of units named in a query string: an area, a union body (each with its subtree)
-or a sector. Shared by the reviewer's drill-down and the federation's coverage report."""
+"""What a query string names for the figure screens: a period, and a slice of units (an area
+or a union body, each with its subtree, or a sector). Shared by the reviewer's pages and the
+federation's coverage report."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Area, Sector, UnionBody
+from .models import Area, ReportingPeriod, Sector, UnionBody
+
+
+def chosen_period(request):
+    """The period named by ``?period=`` (404 when unknown), else the current one (or None)."""
+    slug = request.GET.get("period")
+    if slug:
+        return get_object_or_404(ReportingPeriod, slug=slug)
+    return ReportingPeriod.objects.current(timezone.localdate())
 
 
 def slice_units(params, units, bodies=None):

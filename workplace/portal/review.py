@@ -14,7 +14,7 @@ import re
 from django.core.paginator import Paginator
 from django.db.models import DateField, ExpressionWrapper, F, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
@@ -28,7 +28,7 @@ from workplace.models import (
     Sector,
     UnionBody,
 )
-from workplace.slices import slice_units
+from workplace.slices import chosen_period, slice_units
 from workplace.spreadsheets import write_csv, write_xlsx
 
 from .access import reviewer_view
@@ -49,14 +49,6 @@ FALLS_SHORT = (
 
 
 # --- shared helpers -------------------------------------------------------------------------
-
-
-def chosen_period(request):
-    """The period named by ``?period=`` (404 when unknown), else the current one (or None)."""
-    slug = request.GET.get("period")
-    if slug:
-        return get_object_or_404(ReportingPeriod, slug=slug)
-    return ReportingPeriod.objects.current(timezone.localdate())
 
 
 def bodies_in_scope(user):
