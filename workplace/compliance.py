@@ -142,13 +142,15 @@ def _ancestor_paths(path):
 
 
 def _area_breakdown(groups):
-    """Roll each area up to the top-level child of its root (the district for the demo)."""
+    """Roll each area up to the top level of the tree: the children of its root when there is
+    one root (the districts of the demo province), else the roots (a country's provinces)."""
     areas = {a["id"]: a for a in Area.objects.values("id", "code", "name", "path")}
     by_path = {a["path"]: a for a in areas.values()}
+    level = 1 if sum(a["path"].count("/") == 2 for a in areas.values()) == 1 else 0
     totals = {}
     for (area_id, _body, _sector), figures in groups:
         lineage = _ancestor_paths(areas[area_id]["path"])
-        top = lineage[1] if len(lineage) > 1 else lineage[0]
+        top = lineage[min(level, len(lineage) - 1)]
         totals.setdefault(top, Figures()).add(figures)
     return [_row(by_path[p]["code"], by_path[p]["name"], totals[p]) for p in sorted(totals)]
 

@@ -1,0 +1,35 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from workplace.synthetic import NotEmptyError, generate
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a deterministic synthetic country of N units with a year of records and "
+        "the periods 2024-h1 and 2024, into an empty database (scale tests, benchmarks)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--units", type=int, required=True)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, units, seed, **options):
+        if units < 1:
+            raise CommandError("--units must be at least 1.")
+        started = time.perf_counter()
+        try:
+            counts = generate(units, seed=seed)
+        except NotEmptyError:
+            raise CommandError(
+                "The database already holds units or a locked period: generate_demo fills an "
+                "empty database only (run `manage.py flush` first, or use another DATABASE_URL)."
+            ) from None
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"{counts.enterprises} units, {counts.records} records "
+            f"({counts.headcounts} headcounts, {counts.conferences} conferences, "
+            f"{counts.agreements} agreements, {counts.dialogues} dialogues), "
+            f"{counts.areas} areas, {counts.union_bodies} union bodies in {seconds:.1f} s"
+        )

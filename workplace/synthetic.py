@@ -1,0 +1,292 @@
+"""A deterministic synthetic country for scale tests and benchmarks (``generate_demo``).
+
+Provinces hold communes (the two-level administration in force since 2025); every province
+has its federation, and under it a few upper-level union bodies. Units get realistic
+headcounts (many small ones, a long tail of large factories) and a year of records, so that
+the indicators come out near the real provincial rates rather than all 0 % or 100 %.
+
+Rows are written with ``bulk_create`` in chunks: a generated country is nobody's edit, so it
+is not audited, and the database it fills is checked to be empty first, so no frozen period
+can be touched.
+"""
+
+import dataclasses
+import datetime
+import math
+import random
+
+from django.db import transaction
+
+from .models import (
+    Area,
+    CollectiveAgreement,
+    Dialogue,
+    Enterprise,
+    HeadcountDeclaration,
+    ReportingPeriod,
+    Sector,
+    UnionBody,
+    WorkerConference,
+    add_years,
+)
+from .text import fold
+
+YEAR = 2024
+YEAR_END_H1 = datetime.date(YEAR, 6, 30)
+PERIODS = (
+    ("2024-h1", "6 tháng đầu năm 2024", datetime.date(YEAR, 1, 1), datetime.date(YEAR, 6, 30)),
+    ("2024", "Năm 2024", datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31)),
+)
+PROVINCES = 34  # the provinces and cities since the 2025 reorganisation
+UNITS_PER_COMMUNE = 45
+BODIES_PER_PROVINCE = 6
+CHUNK = 5000
+
+PLACE_WORDS = (
+    "An Bình Châu Đông Giang Hà Hải Hòa Hưng Lâm Long Minh Nam Ninh Phú Phúc Quang Sơn Tân "
+    "Thái Thành Thuận Tiến Trung Vĩnh Xuân Yên Bắc Đức Lộc"
+).split()
+TRADE_WORDS = (
+    "May mặc|Giày da|Điện tử|Cơ khí|Chế biến gỗ|Thực phẩm|Xây dựng|Vận tải|Dệt may|Nhựa|"
+    "Bao bì|Thủy sản|Dược phẩm|Vật liệu|Thương mại|Logistics|Linh kiện|Cao su|Nội thất|In ấn"
+).split("|")
+COMPANY_FORMS = ("Công ty TNHH", "Công ty Cổ phần", "Công ty TNHH MTV", "Doanh nghiệp tư nhân")
+BODY_KINDS = (
+    "Công đoàn các Khu công nghiệp",
+    "Công đoàn ngành Công thương",
+    "Công đoàn ngành Xây dựng",
+    "Công đoàn ngành Giao thông",
+    "Công đoàn Viên chức",
+    "Công đoàn ngành Y tế",
+)
+SECTORS = (
+    Sector.NON_STATE,
+    Sector.FDI,
+    Sector.NON_PUBLIC_SERVICE,
+    Sector.STATE,
+    Sector.PUBLIC_SERVICE,
+)
+SECTOR_WEIGHTS = (60, 22, 8, 5, 5)
+
+
+class NotEmptyError(Exception):
+    """The database already holds units: a synthetic country is only generated into nothing."""
+
+
+@dataclasses.dataclass
+class Generated:
+    areas: int = 0
+    union_bodies: int = 0
+    enterprises: int = 0
+    headcounts: int = 0
+    conferences: int = 0
+    agreements: int = 0
+    dialogues: int = 0
+
+    @property
+    def records(self):
+        return self.headcounts + self.conferences + self.agreements + self.dialogues
+
+
+def generate(units, seed=1):
+    """Fill an empty database with ``units`` units and their records; the same seed gives the
+    same country."""
+    if Enterprise.objects.exists() or ReportingPeriod.objects.frozen().exists():
+        raise NotEmptyError
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not a secret
+    counts = Generated()
+    with transaction.atomic():
+        create_periods()
+        communes = create_areas(units, counts)
+        bodies = create_union_bodies(len(communes), counts)
+        for first in range(0, units, CHUNK):
+            batch = range(first, min(first + CHUNK, units))
+            create_units(batch, communes, bodies, rng, counts)
+    return counts
+
+
+def create_periods():
+    for slug, name, start, end in PERIODS:
+        ReportingPeriod.objects.update_or_create(
+            slug=slug, defaults={"name": name, "start": start, "end": end, "min_members": 10}
+        )
+
+
+def tree_node(model, code, name, parent=None, **extra):
+    """A node with the path and search text its ``save()`` would have given it."""
+    path = f"{parent.path if parent else '/'}{code}/"
+    return model(
+        code=code, name=name, parent=parent, path=path, search_text=fold(f"{code} {name}"), **extra
+    )
+
+
+def place_name(index):
+    first = PLACE_WORDS[index % len(PLACE_WORDS)]
+    second = PLACE_WORDS[(index // len(PLACE_WORDS)) % len(PLACE_WORDS)]
+    return f"{first} {second}"
+
+
+def create_areas(units, counts):
+    """Provinces and their communes; about 45 units to a commune."""
+    provinces = min(PROVINCES, max(1, math.ceil(units / 2000)))
+    communes_per_province = max(1, math.ceil(units / UNITS_PER_COMMUNE / provinces))
+    top = [
+        tree_node(Area, f"P{p:02d}", f"Tỉnh {place_name(p)}", kind=Area.Kind.PROVINCE)
+        for p in range(provinces)
+    ]
+    Area.objects.bulk_create(top)
+    communes = [
+        tree_node(
+            Area,
+            f"P{p:02d}C{c:03d}",
+            f"Xã {place_name(p * communes_per_province + c + 7)}",
+            parent=province,
+            kind=Area.Kind.COMMUNE,
+        )
+        for p, province in enumerate(top)
+        for c in range(communes_per_province)
+    ]
+    Area.objects.bulk_create(communes, batch_size=1000)
+    counts.areas = len(top) + len(communes)
+    return communes
+
+
+def create_union_bodies(commune_count, counts):
+    """The national confederation, a federation per province and its upper-level bodies;
+    returns the bodies units belong to, one list per province."""
+    root = tree_node(UnionBody, "TLD", "Tổng Liên đoàn Lao động Việt Nam")
+    root.save()
+    provinces = Area.objects.filter(parent=None).order_by("code")
+    federations = [
+        tree_node(UnionBody, f"LD{p.code}", f"Liên đoàn Lao động {p.name}", parent=root)
+        for p in provinces
+    ]
+    UnionBody.objects.bulk_create(federations)
+    upper = [
+        tree_node(UnionBody, f"{fed.code}-{k}", f"{BODY_KINDS[k]} – {province.name}", parent=fed)
+        for province, fed in zip(provinces, federations, strict=True)
+        for k in range(BODIES_PER_PROVINCE)
+    ]
+    UnionBody.objects.bulk_create(upper)
+    counts.union_bodies = 1 + len(federations) + len(upper)
+    by_province = {}
+    for body in upper:
+        by_province.setdefault(body.parent.code[2:], []).append(body)
+    return by_province
+
+
+def create_units(batch, communes, bodies, rng, counts):
+    enterprises = [new_enterprise(i, communes, bodies, rng) for i in batch]
+    Enterprise.objects.bulk_create(enterprises)
+    if enterprises[0].pk is None:  # SQLite before 3.35 returns no ids from a bulk insert
+        by_code = dict(
+            Enterprise.objects.filter(tax_code__in=[e.tax_code for e in enterprises]).values_list(
+                "tax_code", "pk"
+            )
+        )
+        for unit in enterprises:
+            unit.pk = by_code[unit.tax_code]
+    records = {model: [] for model in (HeadcountDeclaration, WorkerConference)}
+    records[CollectiveAgreement] = []
+    records[Dialogue] = []
+    for unit in enterprises:
+        for record in unit_records(unit, rng):
+            records[type(record)].append(record)
+    # The base manager's bulk_create: the guarded one looks up frozen periods row by row,
+    # and ``generate`` has checked that there are none.
+    for model, rows in records.items():
+        model._base_manager.bulk_create(rows, batch_size=2000)
+    counts.enterprises += len(enterprises)
+    counts.headcounts += len(records[HeadcountDeclaration])
+    counts.conferences += len(records[WorkerConference])
+    counts.agreements += len(records[CollectiveAgreement])
+    counts.dialogues += len(records[Dialogue])
+
+
+def new_enterprise(index, communes, bodies, rng):
+    commune = communes[index % len(communes)] if index < len(communes) else rng.choice(communes)
+    province_code = commune.code.split("C")[0]
+    sector = rng.choices(SECTORS, weights=SECTOR_WEIGHTS)[0]
+    established = datetime.date(rng.randint(2000, 2023), rng.randint(1, 12), rng.randint(1, 28))
+    dissolved = None
+    if rng.random() < 0.02:
+        dissolved = datetime.date(YEAR, rng.randint(1, 12), rng.randint(1, 28))
+    name = (
+        f"{rng.choice(COMPANY_FORMS)} {rng.choice(TRADE_WORDS)} "
+        f"{place_name(rng.randrange(len(PLACE_WORDS) ** 2))} {index + 1}"
+    )
+    tax_code = f"{100000000 + index:010d}"
+    return Enterprise(
+        tax_code=tax_code,
+        name=name,
+        sector=sector,
+        area=commune,
+        union_body=rng.choice(bodies[province_code]),
+        union_established_on=established,
+        dissolved_on=dissolved,
+        registration=Enterprise.Registration.VERIFIED,
+        search_text=fold(f"{tax_code} {name}"),
+    )
+
+
+def day_in(rng, start, end):
+    return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
+
+
+def unit_records(unit, rng):
+    """A year of records for one unit, shaped like the provincial reports: most units are
+    large enough to hold a conference and nearly all of those do."""
+    year_start, year_end = datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31)
+    opened = max(year_start, unit.union_established_on)
+    # Log-normal workforce: median about 60 workers, a long tail of large factories.
+    workers = max(3, int(rng.lognormvariate(4.1, 1.3)))
+    members = max(1, int(workers * rng.uniform(0.6, 0.98)))
+    operating = rng.random() > 0.03
+    yield HeadcountDeclaration(
+        enterprise=unit,
+        as_of=day_in(rng, opened, datetime.date(YEAR, 3, 31)),
+        union_members=members,
+        workers=workers,
+        operating=operating,
+    )
+    if not operating:
+        return
+    if rng.random() < 0.9:
+        yield WorkerConference(
+            enterprise=unit,
+            held_on=day_in(rng, opened, datetime.date(YEAR, 5, 31)),
+            form=WorkerConference.Form.FULL if workers < 300 else WorkerConference.Form.DELEGATE,
+            attendees=min(workers, max(1, int(workers * rng.uniform(0.5, 0.95)))),
+        )
+    if rng.random() < 0.9:
+        yield new_agreement(unit, workers, rng)
+    if rng.random() < 0.92:
+        yield Dialogue(
+            enterprise=unit,
+            held_on=day_in(rng, opened, datetime.date(YEAR, 6, 30)),
+            kind=Dialogue.Kind.PERIODIC,
+        )
+    if rng.random() < 0.3:
+        yield Dialogue(
+            enterprise=unit,
+            held_on=day_in(rng, opened, year_end),
+            kind=rng.choice(Dialogue.AD_HOC_KINDS),
+        )
+
+
+def new_agreement(unit, workers, rng):
+    signed = day_in(rng, max(unit.union_established_on, datetime.date(2023, 1, 1)), YEAR_END_H1)
+    effective = signed
+    # Mostly two- or three-year terms; a one-year term signed early lapses within the year.
+    term = rng.choices((1, 2, 3), weights=(15, 45, 40))[0]
+    expires = add_years(effective, term) - datetime.timedelta(days=1)
+    consulted = max(1, int(workers * rng.uniform(0.7, 1.0)))
+    return CollectiveAgreement(
+        enterprise=unit,
+        signed_on=signed,
+        effective_from=effective,
+        expires_on=expires,
+        votes_for=consulted // 2 + 1 + int((consulted // 2) * rng.uniform(0, 0.9)),
+        workers_consulted=consulted,
+        submitted_on=signed + datetime.timedelta(days=rng.randint(1, 15)),
+    )
