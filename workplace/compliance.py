@@ -1,6 +1,6 @@
 """The indicator engine: DESIGN.md's definitions, totals and breakdowns, and reasons in words.
 
-The database does the counting in one query per table of figures (see ``grouped_figures``);
+The database does the counting in one query per table of figures (see ``grouped_rows``);
 this module only adds aggregated rows together along the area and union-body trees and
 reshapes them. It is the only module that imports pandas.
 """
@@ -10,15 +10,16 @@ import io
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+from django.apps import apps
 from django.conf import settings
 from django.db import connections
-from django.db.models import F
+from django.db.models import Count, F, Max, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from .models import Area, Enterprise, ReportingPeriod, Sector, UnionBody
-from .querysets import COUNT_FIELDS, FLAG_FIELDS
+from .querysets import FLAG_FIELDS, record_conditions
 from .resources import defuse_formula
 
 BREAKDOWNS = ("area", "union_body", "sector")
@@ -88,6 +89,8 @@ class Figures:
         }
 
 
+FIGURE_FIELDS = [field.name for field in dataclasses.fields(Figures)]
+
 # The SUM expressions of the one grouped query, in Figures' field order after ``units``.
 _SUMS = (
     "SUM(eligible)",
@@ -101,33 +104,92 @@ _SUMS = (
 )
 
 
-def grouped_figures(period, units=None):
-    """Figures per (area, union body, sector) for the in-scope units, in one query.
+def _per_unit_tallies(model_name, conditions, period, unit_ids):
+    """One row per enterprise with the number of its records meeting each condition.
 
-    The ORM builds the per-unit columns; the outer statement sums each column once. Summing
-    in an outer query keeps every correlated sub-query evaluated once per unit, where
-    aggregates over annotations would repeat them for each figure.
+    Only records that meet some condition are read; a scope smaller than the country
+    (``unit_ids``) limits them to its units, so a reviewer's district reads its own records.
     """
-    units = Enterprise.objects.all() if units is None else units
-    per_unit = (
-        units.in_scope(period)
-        .with_indicators(period)
-        .order_by()
-        .values(*FLAG_FIELDS, *COUNT_FIELDS)
-        .annotate(g_area=F("area_id"), g_body=F("union_body_id"), g_sector=F("sector"))
+    model = apps.get_model("workplace", model_name)
+    tallies = {name: Count("pk", filter=condition) for name, condition in conditions.items()}
+    wanted = Q()
+    for condition in conditions.values():
+        wanted |= condition
+    if model_name == "HeadcountDeclaration":
+        # The latest declaration on or before the end decides eligibility.
+        tallies["latest_as_of"] = Max("as_of", filter=Q(as_of__lte=period.end))
+        wanted |= Q(as_of__lte=period.end)
+    records = model.objects.filter(wanted)
+    if unit_ids is not None:
+        records = records.filter(enterprise__in=unit_ids)
+    return (
+        records.order_by().annotate(r_unit=F("enterprise_id")).values("r_unit").annotate(**tallies)
     )
-    inner_sql, params = per_unit.query.sql_with_params()
-    # Built from constant column names only; every value travels as a parameter.
+
+
+def _compose(query, params, fragment, fragment_params=()):
+    return query + fragment, [*params, *fragment_params]
+
+
+def grouped_rows(period, units=None):
+    """Figures per (area, union body, sector) for the in-scope units, in one query: rows of
+    area id, union body id, sector and the counts in ``Figures``' field order.
+
+    Each record table is reduced to one row per enterprise (``_per_unit_tallies``) and joined
+    to the units, so every table is read once, in bulk, rather than looked up unit by unit;
+    an outer statement then sums each column per group. The pieces are ORM querysets: only
+    the joins and the sums are written here, from constant names, and every value travels as
+    a parameter.
+    """
+    restricted = units is not None
+    units = Enterprise.objects.all() if units is None else units
+    in_scope = (
+        units.in_scope(period)
+        .order_by()
+        .annotate(u_id=F("pk"), g_area=F("area_id"), g_body=F("union_body_id"))
+        .annotate(g_sector=F("sector"))
+        .values("u_id", "g_area", "g_body", "g_sector")
+    )
+    unit_ids = in_scope.values("u_id") if restricted else None
+    Headcount = apps.get_model("workplace", "HeadcountDeclaration")
+    sql, params = in_scope.query.sql_with_params()
+    query, args = f"FROM ({sql}) u ", list(params)
+    columns = [
+        "CASE WHEN lh.union_members >= %s AND lh.operating = %s THEN 1 ELSE 0 END AS eligible"
+    ]
+    column_args = [period.min_members, True]
+    for index, (model_name, conditions) in enumerate(record_conditions(period).items()):
+        alias = f"t{index}"
+        tallies = _per_unit_tallies(model_name, conditions, period, unit_ids)
+        sql, params = tallies.query.sql_with_params()
+        query, args = _compose(
+            query, args, f"LEFT JOIN ({sql}) {alias} ON {alias}.r_unit = u.u_id ", params
+        )
+        for name in conditions:
+            if name in FLAG_FIELDS:
+                columns.append(f"CASE WHEN {alias}.{name} > 0 THEN 1 ELSE 0 END AS {name}")
+            else:
+                columns.append(f"COALESCE({alias}.{name}, 0) AS {name}")
+        if model_name == "HeadcountDeclaration":
+            query += (
+                f"LEFT JOIN {Headcount._meta.db_table} lh "
+                f"ON lh.enterprise_id = u.u_id AND lh.as_of = {alias}.latest_as_of "
+            )
+    per_unit = f"SELECT u.g_area, u.g_body, u.g_sector, {', '.join(columns)} {query}"  # noqa: S608
     sql = (
         f"SELECT g_area, g_body, g_sector, COUNT(*), {', '.join(_SUMS)} "  # noqa: S608
-        f"FROM ({inner_sql}) unit_rows GROUP BY g_area, g_body, g_sector"
+        f"FROM ({per_unit}) unit_rows GROUP BY g_area, g_body, g_sector"
     )
-    with connections[per_unit.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    with connections[in_scope.db].cursor() as cursor:
+        cursor.execute(sql, [*column_args, *args])
+        return cursor.fetchall()
+
+
+def grouped_figures(period, units=None):
+    """``grouped_rows`` as ((area, union body, sector), Figures) pairs."""
     return [
         ((area, body, sector), Figures(*(int(n or 0) for n in counts)))
-        for area, body, sector, *counts in rows
+        for area, body, sector, *counts in grouped_rows(period, units)
     ]
 
 
@@ -141,35 +203,50 @@ def _ancestor_paths(path):
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def _area_breakdown(groups):
+def _groups_frame(rows):
+    frame = pd.DataFrame(rows, columns=["area", "body", "sector", *FIGURE_FIELDS])
+    # A SUM over no row is NULL; there is nothing to count there.
+    frame[FIGURE_FIELDS] = frame[FIGURE_FIELDS].fillna(0).astype("int64")
+    return frame
+
+
+def _sums_by(frame, column):
+    """Figures summed for each value of ``column``: a national count has tens of thousands of
+    (area, body, sector) groups, which pandas adds up far faster than a loop would."""
+    summed = frame.groupby(column)[FIGURE_FIELDS].sum()
+    return {
+        key: Figures(*(int(n) for n in row))
+        for key, row in zip(summed.index, summed.itertuples(index=False), strict=True)
+    }
+
+
+def _area_breakdown(frame):
     """Roll each area up to the top level of the tree: the children of its root when there is
     one root (the districts of the demo province), else the roots (a country's provinces)."""
     areas = {a["id"]: a for a in Area.objects.values("id", "code", "name", "path")}
     by_path = {a["path"]: a for a in areas.values()}
     level = 1 if sum(a["path"].count("/") == 2 for a in areas.values()) == 1 else 0
     totals = {}
-    for (area_id, _body, _sector), figures in groups:
+    for area_id, figures in _sums_by(frame, "area").items():
         lineage = _ancestor_paths(areas[area_id]["path"])
         top = lineage[min(level, len(lineage) - 1)]
         totals.setdefault(top, Figures()).add(figures)
     return [_row(by_path[p]["code"], by_path[p]["name"], totals[p]) for p in sorted(totals)]
 
 
-def _union_body_breakdown(groups):
+def _union_body_breakdown(frame):
     """Every body that holds units in its subtree, with its whole subtree's figures."""
     bodies = {b["id"]: b for b in UnionBody.objects.values("id", "code", "name", "path")}
     by_path = {b["path"]: b for b in bodies.values()}
     totals = {}
-    for (_area, body_id, _sector), figures in groups:
+    for body_id, figures in _sums_by(frame, "body").items():
         for path in _ancestor_paths(bodies[body_id]["path"]):
             totals.setdefault(path, Figures()).add(figures)
     return [_row(by_path[p]["code"], by_path[p]["name"], totals[p]) for p in sorted(totals)]
 
 
-def _sector_breakdown(groups):
-    totals = {}
-    for (_area, _body, sector), figures in groups:
-        totals.setdefault(sector, Figures()).add(figures)
+def _sector_breakdown(frame):
+    totals = _sums_by(frame, "sector")
     return [
         _row(sector.value, str(sector.label), totals[sector.value])
         for sector in Sector
@@ -190,16 +267,14 @@ def period_header(period):
 
 def compute_coverage(period, units=None):
     """Live figures for ``period``: totals and all three breakdowns."""
-    groups = grouped_figures(period, units)
-    totals = Figures()
-    for _key, figures in groups:
-        totals.add(figures)
+    frame = _groups_frame(grouped_rows(period, units))
+    totals = Figures(*(int(n) for n in frame[FIGURE_FIELDS].sum()))
     # Names in a snapshot are frozen in the site's main language.
     with translation.override(settings.LANGUAGE_CODE):
         breakdowns = {
-            "area": _area_breakdown(groups),
-            "union_body": _union_body_breakdown(groups),
-            "sector": _sector_breakdown(groups),
+            "area": _area_breakdown(frame),
+            "union_body": _union_body_breakdown(frame),
+            "sector": _sector_breakdown(frame),
         }
     return {"period": period_header(period), "totals": totals.as_dict(), "breakdowns": breakdowns}
 

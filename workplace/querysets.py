@@ -138,50 +138,49 @@ def latest_declaration(period):
     )
 
 
-def indicator_columns(period):
-    """The per-row columns of DESIGN.md's indicator definitions for ``period``."""
-    Headcount = _model("HeadcountDeclaration")
-    Conference = _model("WorkerConference")
-    Agreement = _model("CollectiveAgreement")
-    Dialogue = _model("Dialogue")
+def record_conditions(period):
+    """Which records each indicator looks at, by model: DESIGN.md's definitions, written once.
+
+    A flag is 1 when a unit has at least one matching record, a count is how many it has. The
+    per-row columns below and the grouped statement of ``compliance.grouped_rows`` are both
+    built from these conditions, so the two cannot drift apart.
+    """
     year = (period.year_start, period.end)
     whole_period = (period.start, period.end)
-    of_unit = {"enterprise": OuterRef("pk")}
+    return {
+        "HeadcountDeclaration": {"declared": Q(as_of__range=year)},
+        "WorkerConference": {"has_conference": Q(held_on__range=year)},
+        "CollectiveAgreement": {
+            "has_agreement": Q(effective_from__lte=period.end, expires_on__gte=period.end),
+            "agreements_signed": Q(signed_on__range=whole_period),
+        },
+        "Dialogue": {
+            "has_periodic_dialogue": Q(kind="periodic", held_on__range=year),
+            "dialogues_periodic": Q(kind="periodic", held_on__range=whole_period),
+            "dialogues_ad_hoc": Q(kind__in=_model("Dialogue").AD_HOC_KINDS)
+            & Q(held_on__range=whole_period),
+        },
+    }
 
+
+def indicator_columns(period):
+    """The per-row columns of DESIGN.md's indicator definitions for ``period``."""
     # One sub-query decides eligibility from the latest declaration (members and operating),
     # rather than two that would each look the declaration up again.
     eligible_now = latest_declaration(period).annotate(
         ok=as_flag(Q(union_members__gte=period.min_members, operating=True))
     )
-    ad_hoc = _model("Dialogue").AD_HOC_KINDS
-    return {
+    columns = {
         "eligible": Coalesce(
             Subquery(eligible_now.values("ok")[:1], output_field=IntegerField()), Value(0)
         ),
-        "declared": as_flag(Exists(Headcount.objects.filter(**of_unit, as_of__range=year))),
-        "has_conference": as_flag(
-            Exists(Conference.objects.filter(**of_unit, held_on__range=year))
-        ),
-        "has_agreement": as_flag(
-            Exists(
-                Agreement.objects.filter(
-                    **of_unit, effective_from__lte=period.end, expires_on__gte=period.end
-                )
-            )
-        ),
-        "has_periodic_dialogue": as_flag(
-            Exists(Dialogue.objects.filter(**of_unit, kind="periodic", held_on__range=year))
-        ),
-        "dialogues_periodic": count_of(
-            Dialogue.objects.filter(**of_unit, kind="periodic", held_on__range=whole_period)
-        ),
-        "dialogues_ad_hoc": count_of(
-            Dialogue.objects.filter(**of_unit, kind__in=ad_hoc, held_on__range=whole_period)
-        ),
-        "agreements_signed": count_of(
-            Agreement.objects.filter(**of_unit, signed_on__range=whole_period)
-        ),
     }
+    for model_name, conditions in record_conditions(period).items():
+        records = _model(model_name).objects.filter(enterprise=OuterRef("pk"))
+        for name, condition in conditions.items():
+            matching = records.filter(condition)
+            columns[name] = as_flag(Exists(matching)) if name in FLAG_FIELDS else count_of(matching)
+    return columns
 
 
 def shortfall_columns(period):

@@ -1,0 +1,99 @@
+"""generate_demo: a deterministic country, and the grouped engine agreeing with per-row facts."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from workplace.compliance import FIGURE_FIELDS, compute_coverage, grouped_figures
+from workplace.models import Enterprise, ReportingPeriod, UnionBody
+from workplace.querysets import FLAG_FIELDS
+
+
+def generate(units, seed=7):
+    call_command("generate_demo", "--units", str(units), "--seed", str(seed), stdout=io.StringIO())
+
+
+def coverage_json(slug):
+    out = io.StringIO()
+    call_command("coverage", slug, "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def per_row_totals(period, units):
+    """The totals summed unit by unit from the per-row columns the portal lists show."""
+    totals = dict.fromkeys(FIGURE_FIELDS, 0)
+    for row in units.in_scope(period).with_indicators(period).values(*FLAG_FIELDS, "pk"):
+        totals["units"] += 1
+        totals["eligible"] += row["eligible"]
+        totals["declared"] += row["declared"]
+        totals["conference_held"] += row["eligible"] * row["has_conference"]
+        totals["agreement_in_force"] += row["eligible"] * row["has_agreement"]
+        totals["periodic_dialogue_held"] += row["eligible"] * row["has_periodic_dialogue"]
+    counted = units.in_scope(period).with_indicators(period)
+    for name in ("dialogues_periodic", "dialogues_ad_hoc", "agreements_signed"):
+        totals[name] = sum(counted.values_list(name, flat=True))
+    return totals
+
+
+def grouped_totals(period, units=None):
+    totals = dict.fromkeys(FIGURE_FIELDS, 0)
+    for _key, figures in grouped_figures(period, units):
+        for name in FIGURE_FIELDS:
+            totals[name] += getattr(figures, name)
+    return totals
+
+
+@pytest.mark.django_db
+def test_generated_country_has_both_periods_and_realistic_rates():
+    generate(300)
+    assert Enterprise.objects.count() == 300
+    assert set(ReportingPeriod.objects.values_list("slug", flat=True)) == {"2024-h1", "2024"}
+    totals = coverage_json("2024")["totals"]
+    assert 0 < totals["eligible"] < totals["units"]
+    # Neither everyone nor no one: the rates have something to show.
+    assert 50 < totals["conference_rate"] < 100
+    assert 50 < totals["agreement_rate"] < 100
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_country():
+    generate(120, seed=3)
+    first = coverage_json("2024")
+    names = list(Enterprise.objects.order_by("tax_code").values_list("name", flat=True)[:20])
+    call_command("flush", "--noinput", stdout=io.StringIO())
+    generate(120, seed=3)
+    assert coverage_json("2024") == first
+    assert list(Enterprise.objects.order_by("tax_code").values_list("name", flat=True)[:20]) == (
+        names
+    )
+
+
+@pytest.mark.django_db
+def test_generating_into_a_database_with_units_is_refused(make_unit):
+    make_unit()
+    with pytest.raises(CommandError, match="empty database"):
+        generate(10)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["2024-h1", "2024"])
+def test_grouped_figures_equal_the_per_row_facts(slug):
+    generate(400)
+    period = ReportingPeriod.objects.get(slug=slug)
+    units = Enterprise.objects.all()
+    assert grouped_totals(period) == per_row_totals(period, units)
+
+
+@pytest.mark.django_db
+def test_grouped_figures_of_a_scope_count_only_its_units():
+    generate(400)
+    period = ReportingPeriod.objects.get(slug="2024")
+    body = UnionBody.objects.filter(parent__parent__isnull=False).order_by("code").first()
+    scope = Enterprise.objects.filter(union_body__path__startswith=body.path)
+    assert 0 < scope.count() < 400
+    assert grouped_totals(period, scope) == per_row_totals(period, scope)
+    assert compute_coverage(period, units=scope)["totals"]["units"] == (
+        scope.in_scope(period).count()
+    )
