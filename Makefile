@@ -10,6 +10,9 @@ INSTALLED := $(VENV)/.installed
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@# The task worker builds large XLSX exports; it stops with the server.
+	$(BIN)/python manage.py db_worker --backend background & worker=$$!; \
+	trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

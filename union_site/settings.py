@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +158,18 @@ else:
 # Anonymous visitors get public pages and open data from the cache for this long, unless a
 # period is published or unlocked first (see cms/cache.py).
 PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "600"))
+
+# Background jobs. Wagtail's own small tasks keep running inline ("default"); long jobs (an
+# XLSX export of more than 50,000 rows) go to "background", kept in the database and run by
+# `python manage.py db_worker`. TASKS_BACKEND=immediate runs them inline too (tests).
+_BACKGROUND_BACKEND = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[env("TASKS_BACKEND", "database")]
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": _BACKGROUND_BACKEND, "QUEUES": ["default"]},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,7 +4,7 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import admin_imports, admin_reports
+from . import admin_exports, admin_imports, admin_reports
 from .accounts import invite_on_commit
 from .viewsets import DataGroup
 
@@ -18,6 +18,7 @@ def register_data_screens():
 def register_workplace_urls():
     return [
         path("", include(admin_imports.urlpatterns)),
+        path("", include(admin_exports.urlpatterns)),
         path("", include(admin_reports.urlpatterns)),
     ]
 
@@ -29,7 +30,7 @@ def _menu_hook(label, url_name, icon, order):
     return menu_item
 
 
-for _module in (admin_imports, admin_reports):
+for _module in (admin_imports, admin_exports, admin_reports):
     for _entry in _module.MENU:
         hooks.register("register_admin_menu_item", _menu_hook(*_entry))
 

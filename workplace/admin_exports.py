@@ -1,0 +1,123 @@
+"""Admin screen "Exports": every kind of record as CSV (streamed) or XLSX (in the background
+when large), in the import format, for federation staff."""
+
+import io
+
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .admin_imports import KIND_LABELS, federation_only
+from .exports import BACKGROUND_XLSX_ROWS, needs_background, start_xlsx_export
+from .models import ExportJob
+from .resources import RESOURCES
+from .spreadsheets import csv_chunks, export_cells, write_xlsx
+
+RECENT_JOBS = 20
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _kind_or_404(kind):
+    if kind not in RESOURCES:
+        raise Http404
+    return kind
+
+
+def _file_name(kind, extension):
+    return f"{kind}-{timezone.localtime():%Y%m%d-%H%M}.{extension}"
+
+
+@federation_only
+@require_http_methods(["GET", "HEAD"])
+def index(request):
+    jobs = ExportJob.objects.filter(requested_by=request.user)[:RECENT_JOBS]
+    return TemplateResponse(
+        request,
+        "workplace/admin/exports/index.html",
+        {
+            "kinds": [(kind, KIND_LABELS[kind]) for kind in RESOURCES],
+            "jobs": [(job, KIND_LABELS.get(job.kind, job.kind)) for job in jobs],
+            "background_rows": BACKGROUND_XLSX_ROWS,
+        },
+    )
+
+
+@federation_only
+@require_http_methods(["GET", "HEAD"])
+def export_csv(request, kind):
+    """The whole table, written to the response as it is read: memory stays flat."""
+    rows = export_cells(_kind_or_404(kind))
+    response = StreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in csv_chunks(rows)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(kind, "csv")}"'
+    return response
+
+
+@federation_only
+@require_POST
+def export_xlsx(request, kind):
+    """A small table is built at once; a large one becomes a background job."""
+    kind = _kind_or_404(kind)
+    if needs_background(kind):
+        job = start_xlsx_export(kind, request.user)
+        return redirect("export_job", job.pk)
+    return FileResponse(
+        _xlsx_bytes(kind),
+        as_attachment=True,
+        filename=_file_name(kind, "xlsx"),
+        content_type=XLSX_TYPE,
+    )
+
+
+def _xlsx_bytes(kind):
+    buffer = io.BytesIO()
+    write_xlsx(export_cells(kind), buffer, kind)
+    buffer.seek(0)
+    return buffer
+
+
+def _own_job(request, pk):
+    # Only the person who asked sees a job: the id in the address proves nothing.
+    return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
+
+
+@federation_only
+@require_http_methods(["GET", "HEAD"])
+def job(request, pk):
+    export = _own_job(request, pk)
+    return TemplateResponse(
+        request,
+        "workplace/admin/exports/job.html",
+        {"job": export, "kind_label": KIND_LABELS.get(export.kind, export.kind)},
+    )
+
+
+@federation_only
+@require_http_methods(["GET", "HEAD"])
+def job_file(request, pk):
+    export = _own_job(request, pk)
+    if export.status != ExportJob.Status.DONE or not export.file:
+        raise Http404
+    return FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.file.name.rsplit("/", 1)[-1],
+        content_type=XLSX_TYPE,
+    )
+
+
+urlpatterns = [
+    path("exports/", index, name="exports"),
+    path("exports/<slug:kind>.csv", export_csv, name="export_csv"),
+    path("exports/<slug:kind>.xlsx", export_xlsx, name="export_xlsx"),
+    path("exports/jobs/<int:pk>/", job, name="export_job"),
+    path("exports/jobs/<int:pk>/file/", job_file, name="export_job_file"),
+]
+
+MENU = [(gettext_lazy("Exports"), "exports", "download", 310)]
