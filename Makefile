@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint messages
+.PHONY: run test install lint messages bench
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -25,6 +25,12 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# The benchmark suite (bench/run.py): fills SQLite and PostgreSQL with 150,000 units, measures,
+# writes bench/RESULTS.md. Takes about half an hour; not part of `make test`.
+bench: install
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

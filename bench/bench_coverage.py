@@ -1,0 +1,154 @@
+"""Benchmark 1: ``coverage 2024`` by area against the floor, one hand-written SQL statement.
+
+The floor computes the same grouped counts (per area, union body and sector, the rows the
+engine adds up into totals and breakdowns) with joins on pre-aggregated record tables,
+which is about as fast as one statement can be. The engine must stay within 1.5× of it, under
+an absolute budget, and issue as many queries at 150,000 units as at 1,000.
+
+Run through ``bench/run.py``, which prepares the databases and sets Django up first.
+"""
+
+import io
+import statistics
+import time
+
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from workplace.compliance import Figures, compute_coverage, grouped_figures
+from workplace.models import Enterprise, ReportingPeriod
+
+PERIOD = "2024"
+RUNS = 5
+FLOOR_RATIO = 1.5
+BUDGET_SECONDS = {"postgresql": 1.0, "sqlite": 1.5}
+
+FLOOR_SQL = """
+SELECT e.area_id, e.union_body_id, e.sector, COUNT(*),
+  SUM(CASE WHEN lh.union_members >= %(min)s AND lh.operating THEN 1 ELSE 0 END),
+  SUM(CASE WHEN dec.enterprise_id IS NOT NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN lh.union_members >= %(min)s AND lh.operating
+           AND conf.enterprise_id IS NOT NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN lh.union_members >= %(min)s AND lh.operating
+           AND agr.enterprise_id IS NOT NULL THEN 1 ELSE 0 END),
+  SUM(CASE WHEN lh.union_members >= %(min)s AND lh.operating
+           AND dl.has_periodic = 1 THEN 1 ELSE 0 END),
+  SUM(COALESCE(dl.periodic, 0)),
+  SUM(COALESCE(dl.ad_hoc, 0)),
+  SUM(COALESCE(signed.n, 0))
+FROM workplace_enterprise e
+LEFT JOIN (SELECT enterprise_id, MAX(as_of) AS as_of FROM workplace_headcountdeclaration
+           WHERE as_of <= %(end)s GROUP BY enterprise_id) latest ON latest.enterprise_id = e.id
+LEFT JOIN workplace_headcountdeclaration lh
+    ON lh.enterprise_id = latest.enterprise_id AND lh.as_of = latest.as_of
+LEFT JOIN (SELECT DISTINCT enterprise_id FROM workplace_headcountdeclaration
+           WHERE as_of BETWEEN %(year_start)s AND %(end)s) dec ON dec.enterprise_id = e.id
+LEFT JOIN (SELECT DISTINCT enterprise_id FROM workplace_workerconference
+           WHERE held_on BETWEEN %(year_start)s AND %(end)s) conf ON conf.enterprise_id = e.id
+LEFT JOIN (SELECT DISTINCT enterprise_id FROM workplace_collectiveagreement
+           WHERE effective_from <= %(end)s AND expires_on >= %(end)s) agr
+    ON agr.enterprise_id = e.id
+LEFT JOIN (
+  SELECT enterprise_id,
+    MAX(CASE WHEN kind = 'periodic' AND held_on >= %(year_start)s THEN 1 ELSE 0 END)
+      AS has_periodic,
+    SUM(CASE WHEN kind = 'periodic' AND held_on >= %(start)s THEN 1 ELSE 0 END) AS periodic,
+    SUM(CASE WHEN kind <> 'periodic' AND held_on >= %(start)s THEN 1 ELSE 0 END) AS ad_hoc
+  FROM workplace_dialogue WHERE held_on BETWEEN %(year_start)s AND %(end)s
+  GROUP BY enterprise_id
+) dl ON dl.enterprise_id = e.id
+LEFT JOIN (SELECT enterprise_id, COUNT(*) AS n FROM workplace_collectiveagreement
+           WHERE signed_on BETWEEN %(start)s AND %(end)s GROUP BY enterprise_id) signed
+    ON signed.enterprise_id = e.id
+WHERE e.registration = 'verified' AND e.union_established_on <= %(end)s
+  AND (e.dissolved_on IS NULL OR e.dissolved_on > %(end)s)
+GROUP BY e.area_id, e.union_body_id, e.sector
+"""
+
+
+def floor_groups(period):
+    """The floor: the grouped counts of ``grouped_figures`` from one hand-written statement."""
+    # The year's start bounds the dialogue scan, so a half-year period starts no earlier.
+    assert period.year_start <= period.start  # noqa: S101
+    params = {
+        "min": period.min_members,
+        "start": period.start,
+        "end": period.end,
+        "year_start": period.year_start,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_SQL, params)
+        rows = cursor.fetchall()
+    return [
+        ((area, body, sector), Figures(*(int(n or 0) for n in counts)))
+        for area, body, sector, *counts in rows
+    ]
+
+
+def best_and_median(action, runs=RUNS):
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return min(timings), statistics.median(timings)
+
+
+def coverage_command(period):
+    call_command("coverage", period.slug, "--by", "area", "--format", "json", stdout=io.StringIO())
+
+
+def queries_of(action):
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured)
+
+
+def same_figures(engine, floor):
+    return sorted((k, dataclass_tuple(f)) for k, f in engine) == sorted(
+        (k, dataclass_tuple(f)) for k, f in floor
+    )
+
+
+def dataclass_tuple(figures):
+    return tuple(vars(figures).values())
+
+
+def run(small_queries=None):
+    """Time the engine and the floor on the current database; ``small_queries`` is the query
+    count measured the same way on a 1,000-unit database."""
+    period = ReportingPeriod.objects.get(slug=PERIOD)
+    units = Enterprise.objects.count()
+    engine_groups = grouped_figures(period)
+    agrees = same_figures(engine_groups, floor_groups(period))
+    compute_coverage(period)  # warm the database's page cache for both
+    engine_best, engine_median = best_and_median(lambda: coverage_command(period))
+    floor_best, floor_median = best_and_median(lambda: floor_groups(period))
+    queries = queries_of(lambda: coverage_command(period))
+    budget = BUDGET_SECONDS[connection.vendor]
+    ratio = engine_median / floor_median
+    return {
+        "benchmark": "coverage",
+        "database": connection.vendor,
+        "units": units,
+        "engine_s": round(engine_median, 3),
+        "engine_best_s": round(engine_best, 3),
+        "floor_s": round(floor_median, 3),
+        "floor_best_s": round(floor_best, 3),
+        "ratio": round(ratio, 2),
+        "queries": queries,
+        "queries_at_1000": small_queries,
+        "same_figures": agrees,
+        "met": agrees
+        and ratio <= FLOOR_RATIO
+        and engine_median <= budget
+        and (small_queries is None or queries == small_queries),
+        "target": f"≤ {FLOOR_RATIO}× floor, ≤ {budget} s, queries as at 1,000 units",
+    }
+
+
+def count_queries():
+    period = ReportingPeriod.objects.get(slug=PERIOD)
+    coverage_command(period)
+    return queries_of(lambda: coverage_command(period))
