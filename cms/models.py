@@ -105,14 +105,16 @@ class HomePage(BilingualPage):
                 ),
                 "page_url": results_page_url(latest, request),
             }
+        published = list(figures.published_periods().order_by("-end", "start"))
+        page_urls = results_page_urls(published, request)
         context["periods"] = [
             {
                 "label": figures.period_label(period),
-                "page_url": results_page_url(period, request),
+                "page_url": page_urls.get(period.pk),
                 "json_url": reverse("cms_api:coverage_json", args=[period.slug]),
                 "csv_url": reverse("cms_api:coverage_csv", args=[period.slug]),
             }
-            for period in figures.published_periods().order_by("-end", "start")
+            for period in published
         ]
         articles = ArticlePage.objects.live().public().publicly_visible()
         context["articles"] = [
@@ -129,6 +131,16 @@ class HomePage(BilingualPage):
 def results_page_url(period, request=None):
     page = ResultsPage.objects.live().public().filter(period=period).order_by("path").first()
     return page.get_url(request) if page else None
+
+
+def results_page_urls(periods, request=None):
+    """{period id: URL of its first results page} for all ``periods`` in one query, so a list
+    of periods does not look each page up on its own."""
+    pages = ResultsPage.objects.live().public().filter(period__in=periods).order_by("path")
+    urls = {}
+    for page in pages:
+        urls.setdefault(page.period_id, page.get_url(request))
+    return urls
 
 
 class ResultsQuerySet(PageQuerySet):

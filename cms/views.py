@@ -112,7 +112,9 @@ def search(request):
     query = request.GET.get("q", "").strip()
     page = None
     if query:
-        pages = Page.objects.live().public().exclude(pk__in=hidden_page_ids())
+        # Specific pages straight from the search: one query per page type for the whole
+        # page of results, rather than one per result for its title and URL.
+        pages = Page.objects.live().public().exclude(pk__in=hidden_page_ids()).specific()
         paginator = Paginator(pages.search(query), SEARCH_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
     results = []
