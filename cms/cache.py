@@ -1,8 +1,9 @@
 """A cache of public responses, in the default cache (Redis when ``REDIS_URL`` is set).
 
-Every key carries a generation number kept in the cache itself; ``clear_public_cache()``
-starts a new generation, so all stored pages and API answers are dropped at once on every
-process sharing the cache, without clearing anything else the cache holds.
+Every stored copy carries the generation it was made in, a number kept in the cache itself;
+``clear_public_cache()`` starts a new generation, so all stored pages and API answers are
+dropped at once on every process sharing the cache, without clearing anything else the cache
+holds. A request reads the generation and its copy together, in one round trip to the cache.
 """
 
 import functools
@@ -25,13 +26,11 @@ def clear_public_cache():
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def _generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        # add() keeps a generation another process set in the meantime.
-        if not cache.add(GENERATION_KEY, generation, None):
-            generation = cache.get(GENERATION_KEY, generation)
+def _new_generation():
+    generation = uuid.uuid4().hex
+    # add() keeps a generation another process set in the meantime.
+    if not cache.add(GENERATION_KEY, generation, None):
+        generation = cache.get(GENERATION_KEY, generation)
     return generation
 
 
@@ -58,12 +57,21 @@ def _key(request):
     return ":".join(
         (
             "cms:public",
-            _generation(),
             translation.get_language() or settings.LANGUAGE_CODE,
             request.get_host(),
             request.get_full_path(),
         )
     )
+
+
+def _lookup(key):
+    """The current generation and the copy stored under ``key`` if it belongs to it."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or _new_generation()
+    stored = found.get(key)
+    if stored is not None and stored.get("generation") != generation:
+        stored = None
+    return generation, stored
 
 
 def _restore(stored):
@@ -84,7 +92,7 @@ def cache_public(view):
             patch_cache_control(response, private=True)
             return response
         key = _key(request)
-        stored = cache.get(key)
+        generation, stored = _lookup(key)
         if stored is not None:
             return _restore(stored)
         response = view(request, *args, **kwargs)
@@ -92,7 +100,8 @@ def cache_public(view):
             response.render()
         if _cacheable_response(response):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            cache.set(key, {"content": response.content, "headers": headers}, TIMEOUT)
+            stored = {"generation": generation, "content": response.content, "headers": headers}
+            cache.set(key, stored, TIMEOUT)
             response["X-Public-Cache"] = "miss"
         return response
 

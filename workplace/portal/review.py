@@ -218,7 +218,7 @@ def dashboard(request):
 
     context = {
         "period": period,
-        "periods": ReportingPeriod.objects.all(),
+        "periods": ReportingPeriod.objects.defer("snapshot"),
         "pending_count": units.filter(registration=Enterprise.Registration.PENDING).count(),
         "totals": display_row({"name": _("Total"), **report["totals"]}) if report else None,
         "tables": coverage_tables(report, user, period) if report else [],
@@ -305,7 +305,7 @@ def unit_list(request):
     toggled = {**kept, "shortfall": None if "shortfall" in kept else "1"}
     context = {
         "period": period,
-        "periods": ReportingPeriod.objects.all(),
+        "periods": ReportingPeriod.objects.defer("snapshot"),
         "kept": kept,
         "hidden": [(k, v) for k, v in kept.items() if k != "q"],
         "described": described,
