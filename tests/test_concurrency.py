@@ -89,13 +89,26 @@ def test_twenty_identical_submissions_at_once_create_one_record(scope):
     assert WorkerConference.objects.filter(enterprise=unit).count() == 1
 
 
-def test_an_import_killed_part_way_leaves_nothing_written(scope, tmp_path):
-    unit = scope["unit_a"]
+def writing_into(table):
+    """Whether another session holds a write lock on ``table``: it has begun writing to it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_locks JOIN pg_class ON pg_class.oid = pg_locks.relation "
+            "WHERE pg_class.relname = %s AND pg_locks.mode = 'RowExclusiveLock' "
+            "AND pg_locks.pid <> pg_backend_pid()",
+            [table],
+        )
+        return cursor.fetchone() is not None
+
+
+def test_an_import_killed_part_way_leaves_nothing_written(scope, make_unit, tmp_path):
+    # Enough rows that writing them takes a while: twenty units, a declaration a day each.
+    units = [scope["unit_a"], *(make_unit(as_of=None) for _ in range(19))]
     rows = ["tax_code,as_of,union_members,workers,operating"]
-    start = 2015
     rows += [
         f"{unit.tax_code},{year}-{month:02d}-{day:02d},20,30,true"
-        for year in range(start, 2026)
+        for unit in units
+        for year in range(2015, 2026)
         for month in range(1, 13)
         for day in range(1, 29)
     ]
@@ -117,8 +130,14 @@ def test_an_import_killed_part_way_leaves_nothing_written(scope, tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    # Let it write a good part of the rows inside its transaction, then kill it outright.
-    time.sleep(6)
+    # Once it writes rows inside its transaction, let it write some more, then kill it outright.
+    table = HeadcountDeclaration._meta.db_table
+    deadline = time.monotonic() + 180
+    while not writing_into(table):
+        assert process.poll() is None, "the import ended before it wrote anything"
+        assert time.monotonic() < deadline, "the import never began writing"
+        time.sleep(0.02)
+    time.sleep(0.2)
     assert process.poll() is None, "the import finished before it could be interrupted"
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)

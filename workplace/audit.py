@@ -8,8 +8,10 @@ whichever path the change took.
 import contextlib
 import contextvars
 import dataclasses
+import functools
 
 from django.apps import apps
+from django.db import connections, router
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,12 +41,19 @@ def current_actor():
     return _actor.get() or SYSTEM
 
 
+@functools.cache
+def audited_fields(model):
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in UNAUDITED_FIELDS
+    ]
+
+
 def audited_values(instance):
     """The record's own fields as text, the way they are shown in its history."""
     values = {}
-    for field in instance._meta.concrete_fields:
-        if field.primary_key or field.name in UNAUDITED_FIELDS:
-            continue
+    for field in audited_fields(type(instance)):
         raw = field.value_from_object(instance)
         # An empty value stays empty rather than becoming the text "None".
         values[field.name] = None if raw in (None, "") else field.value_to_string(instance)
@@ -60,16 +69,24 @@ def differences(before, after):
     }
 
 
-def record(action, instance, changes=None, reason="", enterprise=None):
-    """Write one audit entry for ``instance``."""
-    AuditEntry = apps.get_model("workplace", "AuditEntry")
+def author():
+    """Who the entries written now are attributed to: the fields an audit entry takes."""
     actor = current_actor()
     # The request's user is resolved only now, so requests that change nothing pay nothing.
     user = actor.user if actor.user is not None and actor.user.is_authenticated else None
-    return AuditEntry.objects.create(
-        actor=user,
-        actor_name=user.get_username() if user else "",
-        source=actor.source,
+    return {
+        "actor": user,
+        "actor_name": user.get_username() if user else "",
+        "source": actor.source,
+    }
+
+
+def entry(action, instance, changes=None, reason="", enterprise=None, by=None):
+    """An unsaved audit entry for ``instance``, by ``by`` (an ``author()``, the current one
+    if not given). An import makes its entries this way and writes them in bulk."""
+    AuditEntry = apps.get_model("workplace", "AuditEntry")
+    return AuditEntry(
+        **(by or author()),
         action=action,
         model=instance._meta.label_lower,
         object_pk=str(instance.pk),
@@ -78,6 +95,41 @@ def record(action, instance, changes=None, reason="", enterprise=None):
         changes=changes or {},
         reason=reason,
     )
+
+
+def write_entries(entries):
+    """Save many new audit entries at once (a large import's); their ids are not read back.
+
+    Several times quicker than ``bulk_create``, which spends most of its time composing one
+    statement of every value: PostgreSQL takes the rows through COPY, other databases through
+    ``executemany``. Each value is prepared by its model field, as ``save()`` prepares it.
+    """
+    AuditEntry = apps.get_model("workplace", "AuditEntry")
+    connection = connections[router.db_for_write(AuditEntry)]
+    quote = connection.ops.quote_name
+    fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+    table = quote(AuditEntry._meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+    rows = [
+        [field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields]
+        for entry in entries
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            values = ", ".join(["%s"] * len(fields))
+            # The table and column names are the model's own, not anyone's input.
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({values})", rows)  # noqa: S608
+
+
+def record(action, instance, changes=None, reason="", enterprise=None):
+    """Write one audit entry for ``instance``."""
+    written = entry(action, instance, changes, reason, enterprise)
+    written.save(force_insert=True)
+    return written
 
 
 class AuditActorMiddleware:

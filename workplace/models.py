@@ -4,7 +4,9 @@ What must always hold lives in database constraints; what an officer may get wro
 checked again in ``clean()`` so that forms and imports explain it in plain words.
 """
 
+import dataclasses
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -80,6 +82,15 @@ class FieldKeyedConstraints(models.Model):
 class StaleRecordError(Exception):
     """The record was changed by someone else since this copy of it was read."""
 
+    def __init__(self, message=None):
+        super().__init__(
+            message
+            or _(
+                "Someone else changed this record while you were editing it. Your changes "
+                "were not saved: open it again to see the current values."
+            )
+        )
+
 
 class FrozenPeriodError(ValidationError):
     """A record dated inside a locked or published period cannot change."""
@@ -96,6 +107,26 @@ class FrozenPeriodError(ValidationError):
             "status": period.get_status_display().lower(),
         }
         return cls({field_name: [ValidationError(message, code="frozen_period")]})
+
+
+@dataclasses.dataclass(frozen=True)
+class Calendar:
+    """What checking a record needs to know of dates: today, and the period freezing a day.
+
+    ``live()`` asks the database about each day it is given; an import checks all its rows
+    against ``loaded()``, which read the locked and published periods once.
+    """
+
+    today: datetime.date
+    frozen_on: Callable[[datetime.date], "ReportingPeriod | None"]
+
+    @classmethod
+    def live(cls):
+        return cls(timezone.localdate(), ReportingPeriod.objects.frozen_on)
+
+    @classmethod
+    def loaded(cls):
+        return cls(timezone.localdate(), ReportingPeriod.objects.frozen_calendar())
 
 
 class TrackedModel(FieldKeyedConstraints):
@@ -142,18 +173,23 @@ class TrackedModel(FieldKeyedConstraints):
     def audit_enterprise(self):
         return None
 
-    def refuse_frozen_dates(self, stored, deleting=False):
+    def fill_derived_fields(self):
+        """Hook: set the fields computed from the others, before any write (bulk ones too)."""
+
+    def clean_against(self, stored, calendar):
+        """Hook: ``clean()``'s own checks, given the stored copy (``None`` for a new record).
+
+        An import, which reads every stored record it touches at once, calls this instead of
+        ``clean()``, with a ``Calendar.loaded()`` shared by all its rows.
+        """
+
+    def refuse_frozen_dates(self, stored, deleting=False, frozen_on=None):
         """Hook: refuse a change that would alter the figures of a locked period."""
 
     def _stored_copy(self):
         stored = type(self)._base_manager.select_for_update().filter(pk=self.pk).first()
         if stored is None or stored.version != self.version:
-            raise StaleRecordError(
-                _(
-                    "Someone else changed this record while you were editing it. Your changes "
-                    "were not saved: open it again to see the current values."
-                )
-            )
+            raise StaleRecordError()
         return stored
 
 
@@ -317,18 +353,23 @@ class Enterprise(TrackedModel):
         return f"{self.name} ({self.tax_code})"
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(f"{self.tax_code} {self.name}")
+        self.fill_derived_fields()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        self.search_text = fold(f"{self.tax_code} {self.name}")
 
     def audit_enterprise(self):
         return self
 
     def clean(self):
         super().clean()
-        today = timezone.localdate()
-        if self.union_established_on and self.union_established_on > today:
+        self.clean_against(None, Calendar.live())
+
+    def clean_against(self, stored, calendar):
+        if self.union_established_on and self.union_established_on > calendar.today:
             raise ValidationError(
                 {"union_established_on": _("The establishment date cannot be in the future.")}
             )
@@ -359,31 +400,36 @@ class EnterpriseRecord(TrackedModel):
 
     def clean(self):
         super().clean()
-        self.check_dates_within_union_life()
+        stored = None
         if self.pk and not self._state.adding:
             stored = type(self)._base_manager.filter(pk=self.pk).first()
-            if stored is not None and audit.audited_values(stored) != audit.audited_values(self):
-                self.refuse_frozen_dates(stored)
-        else:
-            self.refuse_frozen_dates(None)
+        self.clean_against(stored, Calendar.live())
 
-    def refuse_frozen_dates(self, stored, deleting=False):
+    def clean_against(self, stored, calendar):
+        self.check_dates_within_union_life(calendar.today)
+        if stored is None:
+            self.refuse_frozen_dates(None, frozen_on=calendar.frozen_on)
+        elif audit.audited_values(stored) != audit.audited_values(self):
+            self.refuse_frozen_dates(stored, frozen_on=calendar.frozen_on)
+
+    def refuse_frozen_dates(self, stored, deleting=False, frozen_on=None):
         """No record dated inside a locked or published period may be added, changed or
         deleted, whichever path the change takes: the published figures must stay true."""
+        frozen_on = frozen_on or ReportingPeriod.objects.frozen_on
         days = {stored.record_date} if stored is not None else set()
         if not deleting:
             days.add(self.record_date)
         for day in sorted(d for d in days if d is not None):
-            period = ReportingPeriod.objects.frozen_on(day)
+            period = frozen_on(day)
             if period is not None:
                 raise FrozenPeriodError.for_record(self.date_field, day, period)
 
-    def check_dates_within_union_life(self):
+    def check_dates_within_union_life(self, today=None):
         """Reject dates in the future or before the union existed: such records cannot be true."""
         day = self.record_date
         if day is None:
             return
-        if day > timezone.localdate():
+        if day > (today or timezone.localdate()):
             raise ValidationError({self.date_field: _("The date cannot be in the future.")})
         enterprise = self.enterprise if self.enterprise_id else None
         if enterprise and day < enterprise.union_established_on:
@@ -546,8 +592,8 @@ class CollectiveAgreement(EnterpriseRecord):
     def __str__(self):
         return f"{self.enterprise_id} @ {self.signed_on}"
 
-    def clean(self):
-        super().clean()
+    def clean_against(self, stored, calendar):
+        super().clean_against(stored, calendar)
         errors = {}
         if self.effective_from and self.expires_on:
             shortest = add_years(self.effective_from, 1) - datetime.timedelta(days=1)

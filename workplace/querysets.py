@@ -86,6 +86,15 @@ class PeriodQuerySet(models.QuerySet):
         """The locked or published period holding ``day``, if any."""
         return self.frozen().filter(start__lte=day, end__gte=day).order_by("start").first()
 
+    def frozen_calendar(self):
+        """``frozen_on`` for many days from one query: a function day → period or ``None``."""
+        periods = list(self.frozen().order_by("start", "pk"))
+
+        def frozen_on(day):
+            return next((p for p in periods if p.start <= day <= p.end), None)
+
+        return frozen_on
+
     def current(self, today):
         """The period to show by default: the shortest one holding ``today``, else the latest."""
         holding = self.filter(start__lte=today, end__gte=today).order_by("end", "-start")
@@ -110,8 +119,9 @@ class RecordQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
+        frozen_on = _model("ReportingPeriod").objects.frozen_calendar()
         for obj in objs:
-            obj.refuse_frozen_dates(None)
+            obj.refuse_frozen_dates(None, frozen_on=frozen_on)
         return super().bulk_create(objs, *args, **kwargs)
 
     def _refuse_frozen(self, new_day=None):

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export import widgets
 
+from .bulk_import import BulkImport, collector_paused
 from .resources import RESOURCES, defuse_formula
 
 # An XLSX is a zip: its parts are checked before anything is unpacked, so a small upload that
@@ -325,22 +326,36 @@ def _collect_errors(resource, result, row_numbers):
 
 def import_rows(kind, rows, dry_run=False):
     """Import already-read rows; nothing is written when any row is wrong or ``dry_run``."""
+    with collector_paused():
+        return _import_rows(kind, rows, dry_run)
+
+
+def _import_rows(kind, rows, dry_run):
     dataset, row_numbers = build_dataset(kind, rows)
     resource = RESOURCES[kind]()
     outcome = ImportOutcome(kind=kind, rows=len(dataset), dry_run=dry_run)
     with transaction.atomic():
-        result = resource.import_data(
-            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
-        )
-        outcome.errors = _collect_errors(resource, result, row_numbers)
+        if resource.imports_in_bulk:
+            result = BulkImport(resource, dry_run=dry_run).run(dataset, row_numbers)
+            outcome.errors = sorted((RowError(*e) for e in result.errors), key=lambda e: e.row)
+            outcome.new, outcome.updated, outcome.unchanged = (
+                result.new,
+                result.updated,
+                result.unchanged,
+            )
+        else:
+            result = resource.import_data(
+                dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+            )
+            outcome.errors = _collect_errors(resource, result, row_numbers)
+            totals = result.totals
+            outcome.new, outcome.updated, outcome.unchanged = (
+                totals["new"],
+                totals["update"],
+                totals["skip"],
+            )
         if outcome.errors or dry_run:
             transaction.set_rollback(True)
-    totals = result.totals
-    outcome.new, outcome.updated, outcome.unchanged = (
-        totals["new"],
-        totals["update"],
-        totals["skip"],
-    )
     return outcome
 
 
