@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.management.commands import db_worker
 
 from workplace import exports
 from workplace.models import ExportJob, HeadcountDeclaration
@@ -41,8 +42,15 @@ def large_is_small(monkeypatch):
     monkeypatch.setattr(exports, "BACKGROUND_XLSX_ROWS", 1)
 
 
-def run_worker():
-    call_command(
+@pytest.fixture
+def run_worker(monkeypatch):
+    """Run the task worker once over the queue, inside the test's transaction.
+
+    Between tasks the worker closes connections that are not in autocommit mode, as a
+    long-running process should; here that would be the test's own connection.
+    """
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    return lambda: call_command(
         "db_worker",
         "--batch",
         "--backend",
@@ -96,7 +104,7 @@ def test_small_xlsx_is_downloaded_at_once(staff_client, headcounts):
 
 
 def test_large_xlsx_becomes_a_job_the_worker_completes(
-    staff_client, headcounts, large_is_small, django_capture_on_commit_callbacks
+    staff_client, headcounts, large_is_small, run_worker, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(reverse("export_xlsx", args=["headcounts"]))
@@ -125,7 +133,13 @@ def test_large_xlsx_becomes_a_job_the_worker_completes(
 
 
 def test_a_job_is_seen_only_by_whoever_asked_for_it(
-    client, scope, make_user, headcounts, large_is_small, django_capture_on_commit_callbacks
+    client,
+    scope,
+    make_user,
+    headcounts,
+    large_is_small,
+    run_worker,
+    django_capture_on_commit_callbacks,
 ):
     client.force_login(scope["staff"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -141,7 +155,12 @@ def test_a_job_is_seen_only_by_whoever_asked_for_it(
 
 
 def test_a_failed_job_says_so(
-    staff_client, headcounts, large_is_small, monkeypatch, django_capture_on_commit_callbacks
+    staff_client,
+    headcounts,
+    large_is_small,
+    monkeypatch,
+    run_worker,
+    django_capture_on_commit_callbacks,
 ):
     def broken(rows, path, title):
         raise OSError("disk full")
