@@ -1,5 +1,12 @@
 """A cache of public responses, in the default cache (Redis when ``REDIS_URL`` is set).
 
+Two pieces share the work. ``cache_public`` wraps each public view: it alone knows the answer
+is the same for every anonymous visitor, and it marks the response for storing.
+``PublicCacheMiddleware`` sits near the top of the middleware stack: on the way out it stores
+the marked response with the headers every later middleware gave it (security policy, frame
+options, languages); on the way in it serves a stored copy before sessions, authentication,
+CSRF, messages or the URL resolver run, so a hit costs little more than a static file.
+
 Every stored copy carries the generation it was made in, a number kept in the cache itself;
 ``clear_public_cache()`` starts a new generation, so all stored pages and API answers are
 dropped at once on every process sharing the cache, without clearing anything else the cache
@@ -15,10 +22,12 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from .middleware import CHOSEN_LANGUAGE_PREFIXES as PRIVATE_PREFIXES
+
 GENERATION_KEY = "cms:public:generation"
 TIMEOUT = getattr(settings, "PUBLIC_CACHE_SECONDS", 600)
-# Headers worth keeping with a stored response; cookies never are.
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Vary")
+# Set on each answer to say whether it came from the cache; never stored.
+MARK_HEADER = "X-Public-Cache"
 
 
 def clear_public_cache():
@@ -34,14 +43,15 @@ def _new_generation():
     return generation
 
 
-def _cacheable_request(request):
-    # A session cookie means a signed-in user or a passed page password: their pages are
-    # their own (and admin previews never come through here).
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.user.is_authenticated
-    )
+def _anonymous_read(request):
+    # Without a session cookie nobody is signed in and no page password was passed; with one,
+    # the pages are the visitor's own (and admin previews never come through here).
+    return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _may_be_stored(request):
+    # The portal and the admin are never public: no need to ask the cache about them.
+    return _anonymous_read(request) and not request.path_info.startswith(PRIVATE_PREFIXES)
 
 
 def _cacheable_response(response):
@@ -53,15 +63,17 @@ def _cacheable_response(response):
     )
 
 
+def _language(request):
+    """The language a public answer is in: the URL's prefix, else the site's language.
+
+    The same rule as ``i18n_patterns(prefix_default_language=False)``, readable before
+    ``LocaleMiddleware`` runs.
+    """
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
 def _key(request):
-    return ":".join(
-        (
-            "cms:public",
-            translation.get_language() or settings.LANGUAGE_CODE,
-            request.get_host(),
-            request.get_full_path(),
-        )
-    )
+    return ":".join(("cms:public", _language(request), request.get_host(), request.get_full_path()))
 
 
 def _lookup(key):
@@ -76,33 +88,53 @@ def _lookup(key):
 
 def _restore(stored):
     response = HttpResponse(stored["content"], status=200)
-    for name, value in stored["headers"].items():
+    for name, value in stored["headers"]:
         response[name] = value
-    response["X-Public-Cache"] = "hit"
+    response[MARK_HEADER] = "hit"
     return response
 
 
+def _store(key, generation, response):
+    headers = [(name, value) for name, value in response.items() if name != MARK_HEADER]
+    stored = {"generation": generation, "content": response.content, "headers": headers}
+    cache.set(key, stored, TIMEOUT)
+
+
 def cache_public(view):
-    """Serve anonymous visitors a stored copy of ``view``'s answer, per language and URL."""
+    """Mark ``view``'s answers to anonymous visitors for ``PublicCacheMiddleware`` to store."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable_request(request):
-            response = view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if not _anonymous_read(request) or request.user.is_authenticated:
             patch_cache_control(response, private=True)
-            return response
+        elif translation.get_language() == _language(request):
+            # (A page in another language than its URL says would be stored under the
+            # wrong key; nothing does that today, and then it is simply not stored.)
+            response.public_cache = True
+        return response
+
+    return wrapper
+
+
+class PublicCacheMiddleware:
+    """Serve anonymous visitors stored copies of public answers; store the marked ones."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _may_be_stored(request):
+            return self.get_response(request)
         key = _key(request)
         generation, stored = _lookup(key)
         if stored is not None:
             return _restore(stored)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response.render()
-        if _cacheable_response(response):
-            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            stored = {"generation": generation, "content": response.content, "headers": headers}
-            cache.set(key, stored, TIMEOUT)
-            response["X-Public-Cache"] = "miss"
+        response = self.get_response(request)
+        if getattr(response, "public_cache", False):
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            if _cacheable_response(response):
+                _store(key, generation, response)
+                response[MARK_HEADER] = "miss"
         return response
-
-    return wrapper

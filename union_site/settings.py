@@ -78,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Stored public pages are served from here, before sessions, auth and the URL resolver.
+    "cms.cache.PublicCacheMiddleware",
     "union_site.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, except that the portal and admin keep the visitor's language.
@@ -148,7 +150,7 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "union_site.redis_cache.SharedClientRedisCache",
             "LOCATION": env("REDIS_URL"),
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "udt"),
         }

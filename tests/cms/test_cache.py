@@ -73,3 +73,26 @@ def test_errors_are_not_stored(client, home, make_period):
     assert client.get("/api/coverage/2024-h1.json").status_code == 404
     make_period("2024-h1", "6 tháng đầu năm 2024", "2024-01-01", "2024-06-30")
     assert client.get("/api/coverage/2024-h1.json").status_code == 200
+
+
+def test_a_stored_copy_keeps_every_header_and_costs_no_query(
+    client, home, h1_2023, django_assert_num_queries
+):
+    first = client.get("/en/")
+    assert first["X-Public-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/en/")
+    assert second["X-Public-Cache"] == "hit"
+    for header in (
+        "Content-Type",
+        "Content-Language",
+        "Content-Security-Policy",
+        "X-Frame-Options",
+    ):
+        assert second[header] == first[header], header
+    assert not second.cookies
+
+
+def test_the_portal_is_never_stored(client, home, h1_2023):
+    client.get("/portal/login/")
+    assert "X-Public-Cache" not in client.get("/portal/login/")
