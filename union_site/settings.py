@@ -136,8 +136,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers queue for the lock instead of failing at once when several requests write.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["OPTIONS"] = {
+        # Writers queue for the lock instead of failing at once when several requests write.
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        # SQLite's default page cache is 2 MiB; a national count reads every record table,
+        # and groups in temporary trees. A larger cache, memory-mapped reads and temporary
+        # trees in memory make it about a fifth faster (bench/RESULTS.md).
+        "init_command": (
+            "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA temp_store=MEMORY"
+        ),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "workplace.User"

@@ -15,7 +15,7 @@ import datetime
 import math
 import random
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import (
     Area,
@@ -102,7 +102,25 @@ def generate(units, seed=1):
         for first in range(0, units, CHUNK):
             batch = range(first, min(first + CHUNK, units))
             create_units(batch, communes, bodies, rng, counts)
+    gather_statistics()
     return counts
+
+
+def gather_statistics():
+    """Let the query planner know the tables' new sizes at once, rather than whenever the
+    database gets round to it: until then it plans for nearly empty tables."""
+    models = (
+        Area,
+        UnionBody,
+        Enterprise,
+        HeadcountDeclaration,
+        WorkerConference,
+        CollectiveAgreement,
+        Dialogue,
+    )
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def create_periods():
