@@ -40,5 +40,6 @@ lint: install
 
 # Refresh the translation catalogues after changing user-facing strings.
 messages: install
-	$(BIN)/python manage.py makemessages --locale vi --locale en --ignore '.venv/*' --no-obsolete
+	$(BIN)/python manage.py makemessages --locale vi --locale en --no-obsolete \
+		--ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'fixtures/*' --ignore 'docs/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
