@@ -13,7 +13,7 @@ import pandas as pd
 from django.apps import apps
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, F, Max, Q
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Max, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -127,6 +127,19 @@ def _per_unit_tallies(model_name, conditions, period, unit_ids):
     )
 
 
+def _area_key(restricted):
+    """The units' area as a grouping key.
+
+    Over the whole country SQLite would walk the units through the area index to spare
+    itself a sort, fetching every row at random; "+ 0" hides the index, and a plain scan
+    then a sort takes a third less time. Within a scope it finds the units through their
+    union body instead, and hiding the area index only makes it build one on the fly.
+    """
+    if restricted:
+        return F("area_id")
+    return ExpressionWrapper(F("area_id") + 0, output_field=BigIntegerField())
+
+
 def _compose(query, params, fragment, fragment_params=()):
     return query + fragment, [*params, *fragment_params]
 
@@ -141,12 +154,13 @@ def grouped_rows(period, units=None):
     the joins and the sums are written here, from constant names, and every value travels as
     a parameter.
     """
-    restricted = units is not None
+    # Federation staff's scope is every unit: no need to limit the record tables to it.
+    restricted = units is not None and units.query.has_filters()
     units = Enterprise.objects.all() if units is None else units
     in_scope = (
         units.in_scope(period)
         .order_by()
-        .annotate(u_id=F("pk"), g_area=F("area_id"), g_body=F("union_body_id"))
+        .annotate(u_id=F("pk"), g_area=_area_key(restricted), g_body=F("union_body_id"))
         .annotate(g_sector=F("sector"))
         .values("u_id", "g_area", "g_body", "g_sector")
     )
