@@ -14,6 +14,7 @@ holds. A request reads the generation and its copy together, in one round trip t
 """
 
 import functools
+import logging
 import uuid
 
 from django.conf import settings
@@ -23,6 +24,8 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from .middleware import CHOSEN_LANGUAGE_PREFIXES as PRIVATE_PREFIXES
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "cms:public:generation"
 TIMEOUT = getattr(settings, "PUBLIC_CACHE_SECONDS", 600)
@@ -77,9 +80,17 @@ def _key(request):
 
 
 def _lookup(key):
-    """The current generation and the copy stored under ``key`` if it belongs to it."""
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY) or _new_generation()
+    """The current generation and the copy stored under ``key`` if it belongs to it.
+
+    The cache only saves work: when it cannot be reached the page is made afresh (generation
+    None: nothing is stored either), rather than every public page failing with it.
+    """
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or _new_generation()
+    except Exception:
+        logger.exception("The public cache cannot be read; serving pages uncached")
+        return None, None
     stored = found.get(key)
     if stored is not None and stored.get("generation") != generation:
         stored = None
@@ -97,7 +108,12 @@ def _restore(stored):
 def _store(key, generation, response):
     headers = [(name, value) for name, value in response.items() if name != MARK_HEADER]
     stored = {"generation": generation, "content": response.content, "headers": headers}
-    cache.set(key, stored, TIMEOUT)
+    try:
+        cache.set(key, stored, TIMEOUT)
+    except Exception:
+        logger.exception("The public cache cannot be written")
+        return False
+    return True
 
 
 def cache_public(view):
@@ -134,7 +150,7 @@ class PublicCacheMiddleware:
         if getattr(response, "public_cache", False):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            if _cacheable_response(response):
-                _store(key, generation, response)
-                response[MARK_HEADER] = "miss"
+            if generation is not None and _cacheable_response(response):
+                if _store(key, generation, response):
+                    response[MARK_HEADER] = "miss"
         return response

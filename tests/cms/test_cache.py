@@ -1,6 +1,7 @@
 """Anonymous visitors get stored copies; publishing or unlocking a period clears them."""
 
 import pytest
+from django.test import override_settings
 
 from cms.cache import clear_public_cache
 from workplace import periods
@@ -96,3 +97,20 @@ def test_a_stored_copy_keeps_every_header_and_costs_no_query(
 def test_the_portal_is_never_stored(client, home, h1_2023):
     client.get("/portal/login/")
     assert "X-Public-Cache" not in client.get("/portal/login/")
+
+
+UNREACHABLE_CACHE = {
+    "default": {
+        "BACKEND": "union_site.redis_cache.SharedClientRedisCache",
+        # Nothing listens on port 1: every cache call fails at once.
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+}
+
+
+def test_pages_are_served_uncached_when_the_cache_is_unreachable(client, home, h1_2023):
+    with override_settings(CACHES=UNREACHABLE_CACHE):
+        for url in ("/", "/en/", "/api/coverage/2023-h1.json", "/search/?q=hội nghị"):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "X-Public-Cache" not in response
