@@ -2,6 +2,7 @@
 
 import io
 import json
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -92,6 +93,17 @@ def test_generating_into_a_database_with_units_is_refused(make_unit):
     make_unit()
     with pytest.raises(CommandError, match="empty database"):
         generate(10)
+
+
+@pytest.mark.django_db
+def test_generating_beside_real_areas_or_periods_is_refused():
+    ReportingPeriod.objects.create(
+        slug="2024", name="Năm 2024", start=date(2024, 1, 1), end=date(2024, 12, 31)
+    )
+    with pytest.raises(CommandError, match="empty database"):
+        generate(10)
+    assert not Enterprise.objects.exists()
+    assert ReportingPeriod.objects.get().name == "Năm 2024"
 
 
 @pytest.mark.django_db

@@ -23,8 +23,9 @@ class Command(BaseCommand):
             counts = generate(units, seed=seed)
         except NotEmptyError:
             raise CommandError(
-                "The database already holds units or a locked period: generate_demo fills an "
-                "empty database only (run `manage.py flush` first, or use another DATABASE_URL)."
+                "The database already holds units, areas, union bodies or periods: "
+                "generate_demo fills an empty database only (run `manage.py flush` first, or "
+                "use another DATABASE_URL)."
             ) from None
         seconds = time.perf_counter() - started
         self.stdout.write(
