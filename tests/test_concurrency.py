@@ -10,13 +10,22 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from workplace.models import HeadcountDeclaration, StaleRecordError, WorkerConference
+from workplace import bulk_import, periods
+from workplace.compliance import compute_coverage
+from workplace.models import (
+    HeadcountDeclaration,
+    ReportingPeriod,
+    StaleRecordError,
+    WorkerConference,
+)
+from workplace.spreadsheets import import_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -142,3 +151,64 @@ def test_an_import_killed_part_way_leaves_nothing_written(scope, make_unit, tmp_
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert HeadcountDeclaration.objects.count() == before
+
+
+def waiting_for_an_advisory_lock(seconds=10):
+    """Whether another session comes to wait for an advisory lock within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            if cursor.fetchone() is not None:
+                return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_period_locked_during_an_import_counts_what_the_import_wrote(make_unit, monkeypatch):
+    unit = make_unit(as_of=None)
+    period = ReportingPeriod.objects.create(
+        slug="2023-h1", name="6 tháng đầu năm 2023", start=date(2023, 1, 1), end=date(2023, 6, 30)
+    )
+    rows = [["tax_code", "as_of", "union_members", "workers", "operating"]]
+    rows += [[unit.tax_code, f"2023-02-{day:02d}", 20, 30, "true"] for day in range(1, 29)]
+    checked, go_on = threading.Event(), threading.Event()
+    write = bulk_import.BulkImport.write
+
+    def write_when_told(self):
+        # Every row has been checked against the periods that were frozen at the start.
+        checked.set()
+        assert go_on.wait(60)
+        return write(self)
+
+    monkeypatch.setattr(bulk_import.BulkImport, "write", write_when_told)
+    outcomes = {}
+
+    def import_headcounts():
+        try:
+            outcomes["import"] = import_rows("headcounts", rows)
+        finally:
+            connections.close_all()
+
+    def lock_the_period():
+        try:
+            outcomes["lock"] = periods.lock(ReportingPeriod.objects.get(pk=period.pk))
+        finally:
+            connections.close_all()
+
+    importer = threading.Thread(target=import_headcounts)
+    importer.start()
+    assert checked.wait(60)
+    locker = threading.Thread(target=lock_the_period)
+    locker.start()
+    lock_waited = waiting_for_an_advisory_lock()
+    go_on.set()
+    importer.join(60)
+    locker.join(60)
+    assert lock_waited, "the lock did not wait for the import in progress"
+    assert not outcomes["import"].errors
+    period.refresh_from_db()
+    assert period.status == ReportingPeriod.Status.LOCKED
+    # The frozen figures are those of the data as it now stands: nothing slipped in after.
+    assert period.snapshot["totals"]["declared"] == 1
+    assert period.snapshot["totals"] == compute_coverage(period)["totals"]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .documents import DocumentPath, private_storage, validate_document
+from .freeze_lock import writing_records
 from .querysets import EnterpriseQuerySet, PeriodQuerySet, RecordQuerySet, TreeQuerySet
 from .text import fold
 
@@ -143,6 +144,7 @@ class TrackedModel(FieldKeyedConstraints):
 
     def save(self, *args, **kwargs):
         with transaction.atomic():
+            writing_records()
             if self._state.adding or self.pk is None:
                 self.refuse_frozen_dates(None)
                 super().save(*args, **kwargs)
@@ -163,6 +165,7 @@ class TrackedModel(FieldKeyedConstraints):
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
+            writing_records()
             stored = self._stored_copy()
             self.refuse_frozen_dates(stored, deleting=True)
             before = audit.audited_values(stored)

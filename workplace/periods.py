@@ -9,6 +9,7 @@ from cms.cache import clear_public_cache
 
 from . import audit
 from .compliance import compute_coverage
+from .freeze_lock import freezing_periods
 from .models import ReportingPeriod
 
 Status = ReportingPeriod.Status
@@ -17,6 +18,8 @@ Status = ReportingPeriod.Status
 @transaction.atomic
 def lock(period):
     """Freeze the period's figures; locking a locked or published period changes nothing."""
+    freezing_periods()
+    period.refresh_from_db()  # another lock may have finished while this one waited
     if period.is_frozen:
         return period
     snapshot = compute_coverage(period)

@@ -6,9 +6,11 @@ many units there are. ``compliance.py`` adds them up.
 """
 
 from django.apps import apps
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+
+from .freeze_lock import writing_records
 
 # The per-row indicator flags (0 or 1) and counts, by the name they carry in the figures.
 FLAG_FIELDS = ("eligible", "declared", "has_conference", "has_agreement", "has_periodic_dialogue")
@@ -107,22 +109,29 @@ class RecordQuerySet(models.QuerySet):
         units = _model("Enterprise").objects.visible_to(user)
         return self.filter(enterprise__in=units.values("pk"))
 
-    # Bulk paths skip Model.save() and delete(), so they apply the frozen-period rule here.
+    # Bulk paths skip Model.save() and delete(), so they apply the frozen-period rule here,
+    # in one transaction with the write (see ``freeze_lock``).
 
     def update(self, **kwargs):
-        self._refuse_frozen(kwargs.get(self.model.date_field))
-        return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            writing_records()
+            self._refuse_frozen(kwargs.get(self.model.date_field))
+            return super().update(**kwargs)
 
     def delete(self):
-        self._refuse_frozen()
-        return super().delete()
+        with transaction.atomic(using=self.db):
+            writing_records()
+            self._refuse_frozen()
+            return super().delete()
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        frozen_on = _model("ReportingPeriod").objects.frozen_calendar()
-        for obj in objs:
-            obj.refuse_frozen_dates(None, frozen_on=frozen_on)
-        return super().bulk_create(objs, *args, **kwargs)
+        with transaction.atomic(using=self.db):
+            writing_records()
+            frozen_on = _model("ReportingPeriod").objects.frozen_calendar()
+            for obj in objs:
+                obj.refuse_frozen_dates(None, frozen_on=frozen_on)
+            return super().bulk_create(objs, *args, **kwargs)
 
     def _refuse_frozen(self, new_day=None):
         periods = list(_model("ReportingPeriod").objects.frozen())

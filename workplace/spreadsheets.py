@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from .bulk_import import BulkImport, collector_paused
+from .freeze_lock import writing_records
 from .resources import RESOURCES, defuse_formula
 
 # An XLSX is a zip: its parts are checked before anything is unpacked, so a small upload that
@@ -335,6 +336,7 @@ def _import_rows(kind, rows, dry_run):
     resource = RESOURCES[kind]()
     outcome = ImportOutcome(kind=kind, rows=len(dataset), dry_run=dry_run)
     with transaction.atomic():
+        writing_records()
         if resource.imports_in_bulk:
             result = BulkImport(resource, dry_run=dry_run).run(dataset, row_numbers)
             outcome.errors = sorted((RowError(*e) for e in result.errors), key=lambda e: e.row)
