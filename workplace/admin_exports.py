@@ -104,12 +104,15 @@ def job_file(request, pk):
     export = _own_job(request, pk)
     if export.status != ExportJob.Status.DONE or not export.file:
         raise Http404
-    return FileResponse(
+    response = FileResponse(
         export.file.open("rb"),
         as_attachment=True,
         filename=export.file.name.rsplit("/", 1)[-1],
         content_type=XLSX_TYPE,
     )
+    # A whole table of personal data: no shared or browser cache keeps a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 urlpatterns = [

@@ -952,6 +952,12 @@ class ExportJob(models.Model):
         _("file"), upload_to="exports/%Y/%m/", storage=private_storage, max_length=255, blank=True
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Moved on at every progress report: a job silent for long has lost its worker.
+    updated_at = models.DateTimeField(_("last progress"), default=timezone.now)
+
+    # Progress is reported every few thousand rows, seconds apart; a worker that was killed
+    # or never started reports nothing.
+    STALLED_AFTER = datetime.timedelta(minutes=15)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -972,3 +978,7 @@ class ExportJob(models.Model):
     @property
     def is_finished(self):
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def is_stalled(self):
+        return not self.is_finished and timezone.now() - self.updated_at > self.STALLED_AFTER

@@ -2,11 +2,14 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 
 from workplace import exports
@@ -194,3 +197,67 @@ def test_the_index_lists_every_kind(staff_client):
     assert page.status_code == 200
     for kind in ("enterprises", "headcounts", "dialogues", "officers"):
         assert reverse("export_csv", args=[kind]).encode() in page.content
+
+
+def test_a_job_silent_for_long_says_it_stopped_and_no_longer_reloads(staff_client, scope):
+    job = ExportJob.objects.create(kind="headcounts", requested_by=scope["staff"], rows_total=9)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.RUNNING,
+        updated_at=timezone.now() - ExportJob.STALLED_AFTER - timedelta(minutes=1),
+    )
+    page = staff_client.get(reverse("export_job", args=[job.pk]))
+    assert b'http-equiv="refresh"' not in page.content
+    assert b"help-critical" in page.content
+    ExportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now())
+    page = staff_client.get(reverse("export_job", args=[job.pk]))
+    assert b'http-equiv="refresh"' in page.content
+
+
+def test_progress_moves_the_job_on(scope, monkeypatch):
+    job = ExportJob.objects.create(kind="headcounts", requested_by=scope["staff"], rows_total=4)
+    ExportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    monkeypatch.setattr(exports, "PROGRESS_EVERY", 2)
+    list(exports.counted(iter(["header", 1, 2, 3, 4]), job.pk, job.rows_total))
+    job.refresh_from_db()
+    assert not job.is_stalled
+
+
+def test_old_exports_and_those_of_deleted_accounts_are_removed_with_their_files(
+    scope, make_user, private_media
+):
+    def finished_job(owner, age):
+        job = ExportJob.objects.create(kind="headcounts", requested_by=owner, rows_total=1)
+        job.file.save("old.xlsx", ContentFile(b"x"), save=False)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.DONE,
+            file=job.file.name,
+            requested_at=timezone.now() - age,
+        )
+        return job
+
+    staff = scope["staff"]
+    leaver = make_user("leaver", role="federation")
+    kept = finished_job(staff, timedelta(days=1))
+    too_old = finished_job(staff, exports.KEEP_FOR + timedelta(days=1))
+    orphaned = finished_job(leaver, timedelta(hours=1))
+    leaver.delete()
+    files = {job.pk: private_media / job.file.name for job in (kept, too_old, orphaned)}
+    assert all(path.exists() for path in files.values())
+
+    exports.remove_old_exports()
+
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert files[kept.pk].exists()
+    assert not files[too_old.pk].exists() and not files[orphaned.pk].exists()
+
+
+def test_the_file_is_kept_out_of_every_cache(
+    staff_client, headcounts, large_is_small, run_worker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("export_xlsx", args=["headcounts"]))
+    run_worker()
+    job = ExportJob.objects.get()
+    response = staff_client.get(reverse("export_job_file", args=[job.pk]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
