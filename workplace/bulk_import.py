@@ -28,16 +28,20 @@ import copy
 import dataclasses
 import functools
 import gc
+import logging
 import operator
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import CheckConstraint, F, Q
+from django.utils.translation import gettext
 from import_export.widgets import ManyToManyWidget
 
 from . import audit
 from .models import Calendar, StaleRecordError
 from .resources import NaturalKeyWidget
+
+logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
 WRITE_BATCH = 1000
@@ -416,9 +420,15 @@ class BulkImport:
                         for action, changes in p.events
                     ]
                     audit.write_entries(entries)
-        except IntegrityError as error:
+        except IntegrityError:
             # Another writer added or removed a record between our reading and our writing.
-            self.outcome.errors.append((1, "—", str(error)))
+            logger.warning("An import met a concurrent change while writing", exc_info=True)
+            # The database's own message names constraints, not rows: say what happened.
+            message = gettext(
+                "Someone else saved records of this kind while the file was being imported, "
+                "so nothing was written. Import the file again."
+            )
+            self.outcome.errors.append((1, "—", message))
 
     def update(self, changed):
         """Save the changed records, each refused if someone changed it since it was read."""

@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -252,3 +252,17 @@ def test_a_condition_only_the_database_can_read_is_left_to_it(db):
         bulk_import.check_constraints(across_years, exclude=set())
     assert list(refused.value.message_dict) == ["end"]
     assert "same calendar year" in refused.value.message_dict["end"][0]
+
+
+def test_a_clash_with_another_writer_is_told_in_words_and_nothing_is_written(unit, monkeypatch):
+    def clash(self, changed):
+        raise IntegrityError(
+            'duplicate key value violates unique constraint "uniq_headcount_per_day"'
+        )
+
+    monkeypatch.setattr(bulk_import.BulkImport, "update", clash)
+    outcome = imported("headcounts", headcounts(unit, 5))
+    assert [error.row for error in outcome.errors] == [1]
+    message = outcome.errors[0].message
+    assert "Import the file again" in message and "constraint" not in message
+    assert not HeadcountDeclaration.objects.filter(enterprise=unit).exists()
