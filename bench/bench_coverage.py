@@ -24,8 +24,11 @@ RUNS = 5
 FLOOR_RATIO = 1.5
 BUDGET_SECONDS = {"postgresql": 1.0, "sqlite": 1.5}
 
+# "e.area_id + 0": grouped on the bare column, SQLite walks the units through the area index
+# to spare itself a sort and fetches every row at random, a third slower; the engine avoids
+# that too (``compliance._area_key``), so the floor does.
 FLOOR_SQL = """
-SELECT e.area_id, e.union_body_id, e.sector, COUNT(*),
+SELECT e.area_id + 0, e.union_body_id, e.sector, COUNT(*),
   SUM(CASE WHEN lh.union_members >= %(min)s AND lh.operating THEN 1 ELSE 0 END),
   SUM(CASE WHEN dec.enterprise_id IS NOT NULL THEN 1 ELSE 0 END),
   SUM(CASE WHEN lh.union_members >= %(min)s AND lh.operating
@@ -63,7 +66,7 @@ LEFT JOIN (SELECT enterprise_id, COUNT(*) AS n FROM workplace_collectiveagreemen
     ON signed.enterprise_id = e.id
 WHERE e.registration = 'verified' AND e.union_established_on <= %(end)s
   AND (e.dissolved_on IS NULL OR e.dissolved_on > %(end)s)
-GROUP BY e.area_id, e.union_body_id, e.sector
+GROUP BY e.area_id + 0, e.union_body_id, e.sector
 """
 
 
