@@ -34,8 +34,15 @@ MARK_HEADER = "X-Public-Cache"
 
 
 def clear_public_cache():
-    """Drop every cached public page and API answer (called when a period changes status)."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    """Drop every cached public page and API answer (called when a period changes status).
+
+    It runs once the change is committed: if the cache cannot be reached then, the change
+    stands and the failure is logged; copies made before it expire within ``TIMEOUT``.
+    """
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:
+        logger.exception("The public cache could not be cleared")
 
 
 def _new_generation():

@@ -114,3 +114,16 @@ def test_pages_are_served_uncached_when_the_cache_is_unreachable(client, home, h
             response = client.get(url)
             assert response.status_code == 200, url
             assert "X-Public-Cache" not in response
+
+
+def test_a_period_is_published_even_when_the_cache_cannot_be_cleared(
+    home, make_period, django_capture_on_commit_callbacks
+):
+    period = make_period(
+        "2024-h1", "6 tháng đầu năm 2024", "2024-01-01", "2024-06-30", status="locked"
+    )
+    with override_settings(CACHES=UNREACHABLE_CACHE):
+        with django_capture_on_commit_callbacks(execute=True):
+            periods.publish(period)
+    period.refresh_from_db()
+    assert period.status == ReportingPeriod.Status.PUBLISHED
