@@ -144,7 +144,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # every writer waiting, and readers never wait for a writer.
         # SQLite's default page cache is 2 MiB; a national count reads every record table,
         # and groups in temporary trees. A larger cache, memory-mapped reads and temporary
-        # trees in memory make it about a fifth faster (bench/RESULTS.md).
+        # trees in memory make that count about a fifth faster.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; "
             "PRAGMA temp_store=MEMORY"
