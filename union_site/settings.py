@@ -197,6 +197,12 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# dd/mm/yyyy and HH:MM for people in both languages (union_site/formats/).
+FORMAT_MODULE_PATH = ["union_site.formats"]
+# The Wagtail admin's date pickers and listings use the same formats.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
 USE_I18N = True
 USE_TZ = True
 
