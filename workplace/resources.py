@@ -25,6 +25,7 @@ from .models import (
     User,
     WorkerConference,
 )
+from .text import normalise_tax_code
 
 # A text cell that starts with one of these would run as a formula in a spreadsheet program.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -78,7 +79,7 @@ class TaxCodeWidget(TextWidget):
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, numbers.Number) and not isinstance(value, bool):
             return f"{int(value):010d}"
-        return super().clean(value, row, **kwargs)
+        return normalise_tax_code(super().clean(value, row, **kwargs))
 
 
 TEXT = TextWidget()
@@ -512,21 +513,45 @@ class OfficerResource(RecordResource):
         fields = ("username", "email", "full_name", "role", "tax_codes", "union_body_code")
         import_id_fields = ("username",)
 
+    # An import creates and keeps current the portal's accounts; federation staff and
+    # administrators are managed in the admin only, so a file cannot redirect their e-mail
+    # (and with it their password-reset link) or raise someone to their role.
+    IMPORTABLE_ROLES = (User.Role.OFFICER, User.Role.REVIEWER)
+
     def init_instance(self, row=None):
         user = super().init_instance(row)
         user.set_unusable_password()
         return user
 
+    def get_instance(self, instance_loader, row):
+        name = self.fields["username"].clean(row)
+        return self.get_queryset().filter(username__iexact=name).first() if name else None
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
+        stored_role = instance.role if instance.pk is not None else None
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        if instance.pk is not None and (instance.is_staff or instance.is_superuser):
+        if instance.pk is not None and (
+            instance.is_staff or instance.is_superuser or stored_role not in self.IMPORTABLE_ROLES
+        ):
             errors.setdefault("username", []).append(
                 ValidationError(
-                    _("This is an administrator account: change it in the admin, not by import.")
+                    _(
+                        "This is a federation or administrator account: change it in the "
+                        "admin, not by import."
+                    )
+                )
+            )
+        elif instance.role and instance.role not in self.IMPORTABLE_ROLES:
+            errors.setdefault("role", []).append(
+                ValidationError(
+                    _(
+                        "An import creates officers and reviewers only; federation staff "
+                        "accounts are created in the admin."
+                    )
                 )
             )
         if not instance.email and "email" not in errors:
@@ -556,7 +581,7 @@ class OfficerResource(RecordResource):
     def export_queryset(self):
         return (
             self.get_queryset()
-            .filter(is_staff=False, is_superuser=False)
+            .filter(is_staff=False, is_superuser=False, role__in=self.IMPORTABLE_ROLES)
             .select_related("union_body")
             .prefetch_related("units")
             .order_by("username")

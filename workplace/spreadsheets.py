@@ -4,6 +4,7 @@ An import is all-or-nothing: one bad row and nothing is written. Row numbers are
 spreadsheet shows, the header being row 1.
 """
 
+import codecs
 import csv
 import dataclasses
 import datetime
@@ -29,6 +30,14 @@ MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 # ``import_records`` reads national-size files from the server's own disk.
 MAX_XLSX_UNPACKED_BYTES_COMMAND = 1024 * 1024 * 1024
 MAX_XLSX_RATIO = 100
+# No kind has more than a dozen columns: cells further right are never read, however wide
+# the sheet says it is. A sheet holds at most 1,048,576 rows.
+MAX_XLSX_COLUMNS = 64
+MAX_SHEET_ROWS = 1_048_575
+BLANK_ROW = ()
+# Date cells stay real dates (sortable, computable) but show as people write them.
+XLSX_DATE_FORMAT = "dd/mm/yyyy"
+XLSX_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 # Below this a part may compress as tightly as it likes: it cannot harm anyone.
 XLSX_RATIO_FLOOR_BYTES = 1024 * 1024
 
@@ -140,6 +149,9 @@ def _decode_csv(data):
     the vowel; NFC joins them. A mark that joins nothing means the file was in another
     encoding (Latin-1 bytes read as Windows-1258, say), and the file is refused.
     """
+    utf16 = _decode_utf16(data)
+    if utf16 is not None:
+        return utf16
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -160,6 +172,21 @@ def _decode_csv(data):
     if any(unicodedata.combining(char) for char in text):
         raise refusal
     return text
+
+
+def _decode_utf16(data):
+    """The text of a UTF-16 file (Excel's "Unicode text"), known by its byte-order mark.
+
+    Read as UTF-8 or Windows-1258 it would give garbled cells and errors nobody can act on.
+    """
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    try:
+        return unicodedata.normalize("NFC", data.decode("utf-16"))
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            [RowError(1, "—", _("The file starts as UTF-16 text but cannot be read as such."))]
+        ) from None
 
 
 def _csv_rows(data):
@@ -221,7 +248,7 @@ def _escape_ooxml(text):
     return _OOXML_UNSAFE.sub(lambda match: f"_x{ord(match[0]):04X}_", text)
 
 
-def _xlsx_rows(data, max_unpacked=MAX_XLSX_UNPACKED_BYTES):
+def _xlsx_rows(data, max_unpacked=MAX_XLSX_UNPACKED_BYTES, max_rows=MAX_SHEET_ROWS):
     _check_zip_sizes(data, max_unpacked)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -230,24 +257,62 @@ def _xlsx_rows(data, max_unpacked=MAX_XLSX_UNPACKED_BYTES):
             [RowError(1, "—", _("The file cannot be opened as an XLSX workbook."))]
         ) from None
     try:
-        sheet = book.worksheets[0]
-        return [
-            [_unescape_ooxml(cell) for cell in row] for row in sheet.iter_rows(values_only=True)
-        ]
+        return _sheet_rows(book.worksheets[0], max_rows)
     finally:
         book.close()
 
 
-def read_rows(data, filename, max_unpacked=MAX_XLSX_UNPACKED_BYTES):
+def _sheet_rows(sheet, max_rows):
+    """The cells the sheet really holds, at most ``MAX_XLSX_COLUMNS`` wide.
+
+    A sheet declares its own size ("A1:XFD1048576"), and openpyxl pads every row to it: a
+    4 KB file could ask for a billion empty cells. The declared size is ignored, rows are read
+    as they come, each cut to the columns any kind can have, and reading stops past the row
+    limit. Missing rows are one shared empty tuple, so row numbers stay as the sheet shows.
+    """
+    sheet.reset_dimensions()
+    rows = []
+    width = MAX_XLSX_COLUMNS
+    for cells in sheet.iter_rows(max_col=MAX_XLSX_COLUMNS, values_only=True):
+        if is_empty_row(cells):
+            rows.append(BLANK_ROW)  # one shared object: a million blank rows cost 8 MB
+            continue
+        if len(rows) > max_rows:
+            raise _too_many_rows(max_rows)
+        if not any(rows):
+            width = max(i for i, cell in enumerate(cells, start=1) if not is_empty_row([cell]))
+        cells = cells[:width]  # a data row is read as wide as the header, no wider
+        rows.append([_unescape_ooxml(cell) for cell in cells])
+    return rows
+
+
+def _too_many_rows(max_rows):
+    return ImportFileError(
+        [
+            RowError(
+                max_rows + 2,
+                "—",
+                _(
+                    "The sheet has more than %(limit)s rows below its header; split the file "
+                    "or import it on the server with python manage.py import_records."
+                )
+                % {"limit": max_rows},
+            )
+        ]
+    )
+
+
+def read_rows(data, filename, max_unpacked=MAX_XLSX_UNPACKED_BYTES, max_rows=MAX_SHEET_ROWS):
     """The file's rows as lists of cells, header first.
 
-    ``max_unpacked`` bounds what an XLSX may unpack to; a CSV is read as it is.
+    ``max_unpacked`` bounds what an XLSX may unpack to and ``max_rows`` the rows it may hold;
+    a CSV is read as it is (its size is the upload's).
     """
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
         return _csv_rows(data)
     if suffix == ".xlsx":
-        return _xlsx_rows(data, max_unpacked)
+        return _xlsx_rows(data, max_unpacked, max_rows)
     raise ImportFileError([RowError(1, "—", _("Only .csv and .xlsx files can be imported."))])
 
 
@@ -331,10 +396,66 @@ def import_rows(kind, rows, dry_run=False):
         return _import_rows(kind, rows, dry_run)
 
 
+def duplicate_key_errors(resource, dataset, row_numbers):
+    """One error for each row whose natural key an earlier row of the same file already has.
+
+    Keys are compared as the importer reads them (a date written 2023-06-30 or 30/06/2023 is
+    one day; a user name in any case is one account), so two rows can never quietly merge
+    with the last one winning. Cells that cannot be read are left to the row checks.
+    """
+    key_fields = [resource.fields[name] for name in resource._meta.import_id_fields]
+    first_row_of = {}
+    errors = []
+    for number, row in zip(row_numbers, dataset.dict, strict=True):
+        key = _natural_key(key_fields, row)
+        if key is None:
+            continue
+        if key in first_row_of:
+            errors.append(
+                RowError(
+                    number,
+                    ", ".join(field.column_name for field in key_fields),
+                    _(
+                        "Row %(first)s already has this %(key)s; each record may appear only "
+                        "once in a file."
+                    )
+                    % {
+                        "first": first_row_of[key],
+                        "key": ", ".join(field.column_name for field in key_fields),
+                    },
+                )
+            )
+        else:
+            first_row_of[key] = number
+    return errors
+
+
+def _natural_key(key_fields, row):
+    """The row's key as comparable values, without reading the database; None if unreadable."""
+    values = []
+    for field in key_fields:
+        value = row.get(field.column_name)
+        widget = field.widget
+        try:
+            if hasattr(widget, "key"):  # a related object named by its code
+                value = widget.key(value)
+            else:
+                value = widget.clean(value, row=row)
+        except (ValueError, TypeError):
+            return None
+        if isinstance(value, str):
+            value = value.casefold()
+        values.append(value)
+    return tuple(values)
+
+
 def _import_rows(kind, rows, dry_run):
     dataset, row_numbers = build_dataset(kind, rows)
     resource = RESOURCES[kind]()
     outcome = ImportOutcome(kind=kind, rows=len(dataset), dry_run=dry_run)
+    outcome.errors = duplicate_key_errors(resource, dataset, row_numbers)
+    if outcome.errors:
+        return outcome
     with transaction.atomic():
         writing_records()
         if resource.imports_in_bulk:
@@ -473,10 +594,15 @@ def write_xlsx(rows, path, title):
     book.save(path)
 
 
+def xlsx_date_format(value):
+    """The number format a date (dd/mm/yyyy) or a date and time cell is shown with."""
+    return XLSX_DATETIME_FORMAT if isinstance(value, datetime.datetime) else XLSX_DATE_FORMAT
+
+
 def _typed_cell(sheet, value):
     if isinstance(value, datetime.date):
         cell = openpyxl.cell.WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
+        cell.number_format = xlsx_date_format(value)
         return cell
     if isinstance(value, str):
         cell = openpyxl.cell.WriteOnlyCell(sheet, value=_escape_ooxml(safe_cell(value)))

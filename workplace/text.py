@@ -1,4 +1,4 @@
-"""Text helpers shared by search screens."""
+"""Text helpers shared by search screens, forms and imports."""
 
 import unicodedata
 
@@ -12,3 +12,20 @@ def fold(text):
     decomposed = unicodedata.normalize("NFD", str(text or ""))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.replace("đ", "d").replace("Đ", "D").lower()
+
+
+# Dashes a phone keyboard or a word processor may put between a tax code and its branch.
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"), "-")
+
+
+def normalise_tax_code(value):
+    """A tax code as typed, in ASCII where that is unambiguous.
+
+    Full-width digits and dashes (typed with a Vietnamese or East Asian input method) become
+    ASCII, and surrounding spaces go. Anything else stays as it is, so that the validator
+    refuses it rather than a guess turning it into another enterprise's code.
+    """
+    if not isinstance(value, str):
+        return value
+    text = unicodedata.normalize("NFKC", value).translate(_DASHES).strip()
+    return text if text.isascii() else value.strip()

@@ -135,26 +135,18 @@ def test_changed_rows_are_updated_versioned_and_audited(unit):
     assert (entry.source, entry.changes) == ("import", {"workers": ["30", "45"]})
 
 
-def test_a_row_repeating_a_key_updates_the_record_of_the_earlier_row(unit):
+def test_a_row_repeating_a_key_is_refused_naming_the_earlier_row(unit):
     rows = [
         HEADCOUNT_HEADER,
         [unit.tax_code, "2016-01-01", 20, 30, "1"],
-        [unit.tax_code, "2016-01-01", 25, 30, "1"],
-        [unit.tax_code, "2016-01-01", 25, 30, "1"],
+        [unit.tax_code, "01/01/2016", 25, 30, "1"],
     ]
 
     outcome = imported("headcounts", rows)
 
-    assert (outcome.new, outcome.updated, outcome.unchanged) == (1, 1, 1)
-    declaration = HeadcountDeclaration.objects.get()
-    assert (declaration.union_members, declaration.version) == (25, 2)
-    history = AuditEntry.objects.filter(
-        model="workplace.headcountdeclaration", object_pk=str(declaration.pk)
-    ).order_by("pk")
-    assert [(e.action, e.changes.get("union_members")) for e in history] == [
-        ("create", [None, "20"]),
-        ("change", ["20", "25"]),
-    ]
+    assert [(error.row, error.column) for error in outcome.errors] == [(3, "tax_code, as_of")]
+    assert "2" in outcome.errors[0].message
+    assert not HeadcountDeclaration.objects.exists()
 
 
 def test_a_record_changed_while_the_import_ran_is_refused_and_nothing_is_written(unit, monkeypatch):

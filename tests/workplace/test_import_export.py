@@ -164,7 +164,6 @@ def data_set(province, period, make_unit, make_user):
     )
     make_user("officer", units=[dash, formula], full_name=DASH_NAME)
     make_user("reviewer", role="reviewer", union_body=province["body"])
-    make_user("federation", role="federation")
     return {"formula": formula, "dash": dash}
 
 

@@ -284,7 +284,7 @@ def sample_rows(scope):
     return officer_rows(
         ["canbo.a", "canbo.a@example.org", "Hoàng Văn An", "officer", f"{unit_b}; {unit_a}", ""],
         ["kiemtra.tp", "kiemtra.tp@example.org", "Lê Thị Bình", "reviewer", "", "LDLD-178"],
-        ["lanhdao", "lanhdao@example.org", "Phạm Văn Cường", "federation", "", ""],
+        ["canbo.b", "canbo.b@example.org", "Phạm Văn Cường", "officer", "", ""],
     )
 
 
@@ -301,16 +301,16 @@ def test_import_creates_accounts_with_units_and_body_and_invites_each_once(
     reviewer = User.objects.get(username="kiemtra.tp")
     assert (reviewer.role, reviewer.union_body) == ("reviewer", scope["city_body"])
     assert reviewer.is_reviewer
-    assert User.objects.get(username="lanhdao").is_federation
-    for user in User.objects.filter(username__in=["canbo.a", "kiemtra.tp", "lanhdao"]):
+    assert User.objects.get(username="canbo.b").role == "officer"
+    for user in User.objects.filter(username__in=["canbo.a", "kiemtra.tp", "canbo.b"]):
         assert not user.has_usable_password()
         assert not (user.is_staff or user.is_superuser)
         assert user.is_active
 
     assert sorted(m.to[0] for m in mailoutbox) == [
         "canbo.a@example.org",
+        "canbo.b@example.org",
         "kiemtra.tp@example.org",
-        "lanhdao@example.org",
     ]
     assert all(link_in(m).startswith(site_url + "/portal/invitation/") for m in mailoutbox)
 
@@ -423,7 +423,7 @@ def test_an_administrator_account_is_not_changed_by_import(scope, make_user, run
     assert (admin.email, admin.is_superuser) == ("quantri@example.org", True)
 
 
-def test_export_writes_the_columns_with_sorted_tax_codes_and_no_administrators(scope, make_user):
+def test_export_writes_officers_and_reviewers_only(scope, make_user):
     make_user("quantri", is_superuser=True)
     scope["officer_a"].units.add(scope["unit_b"])
     header, *rows = list(export_cells("officers"))
@@ -433,7 +433,6 @@ def test_export_writes_the_columns_with_sorted_tax_codes_and_no_administrators(s
         "officer_a",
         "officer_b",
         "reviewer_a",
-        "staff",
     ]
     by_name = {row[0]: row for row in rows}
     assert by_name["officer_a"][4] == ";".join(
@@ -450,7 +449,7 @@ def test_export_then_import_changes_nothing_and_sends_nothing(scope, run_on_comm
     outcome = run_on_commit(import_rows, "officers", list(export_cells("officers")))
 
     assert outcome.errors == []
-    assert (outcome.new, outcome.updated, outcome.unchanged) == (0, 0, 4)
+    assert (outcome.new, outcome.updated, outcome.unchanged) == (0, 0, 3)
     assert list(User.objects.order_by("pk").values()) == before
     assert {u.username: set(u.units.all()) for u in User.objects.all()} == units_before
     assert mailoutbox == []

@@ -2,6 +2,7 @@ import csv
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -20,6 +21,11 @@ PUBLISHED = "2023-h1"
 DEMO_PASSWORD = "demo-2023"  # noqa: S105
 
 
+def demo_rows(name):
+    with (DEMO_DIR / f"{name}.csv").open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
 class Command(BaseCommand):
     help = "Load the demo province through the importer; running it again changes nothing."
 
@@ -30,6 +36,7 @@ class Command(BaseCommand):
         self.set_demo_passwords()
 
     def load(self):
+        self.create_federation_staff()
         for kind in RESOURCES:
             outcome = import_file(kind, DEMO_DIR / f"{kind}.csv")
             if outcome.errors:
@@ -40,10 +47,25 @@ class Command(BaseCommand):
         load_demo_pages()
         self.stdout.write(f"{PUBLISHED}: published")
 
+    def create_federation_staff(self):
+        """The federation's own accounts: made here, as an administrator would in the admin,
+        since an import creates and changes officers and reviewers only."""
+        for row in demo_rows("federation_staff"):
+            User.objects.get_or_create(
+                username=row["username"],
+                defaults={
+                    "email": row["email"],
+                    "full_name": row["full_name"],
+                    "role": User.Role.FEDERATION,
+                    "password": make_password(None),
+                },
+            )
+
     def set_demo_passwords(self):
         """Give the demo accounts a known password, unless someone already chose one."""
-        with (DEMO_DIR / "officers.csv").open(encoding="utf-8-sig", newline="") as stream:
-            usernames = [row["username"] for row in csv.DictReader(stream)]
+        usernames = [
+            row["username"] for name in ("federation_staff", "officers") for row in demo_rows(name)
+        ]
         ready = []
         for user in User.objects.filter(username__in=usernames).order_by("username"):
             if not user.has_usable_password():
