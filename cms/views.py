@@ -107,9 +107,22 @@ def coverage_xlsx(request, slug):
     return _open_data(response, f"coverage-{slug}-{by}.xlsx")
 
 
+# The search backend turns each word into a nested condition: a few hundred words would
+# exhaust Python's recursion. Nobody searches with more than a sentence.
+MAX_SEARCH_WORDS = 12
+MAX_SEARCH_CHARACTERS = 200
+
+
+def bounded_query(text):
+    """The words of ``text`` a search uses, and whether some were left out."""
+    words = text[: MAX_SEARCH_CHARACTERS * 4].split()
+    kept = " ".join(words[:MAX_SEARCH_WORDS])[:MAX_SEARCH_CHARACTERS].strip()
+    return kept, kept != " ".join(words)
+
+
 def search(request):
     """Search the live public pages, leaving out those whose period is not published."""
-    query = request.GET.get("q", "").strip()
+    query, shortened = bounded_query(request.GET.get("q", ""))
     page = None
     if query:
         # Specific pages straight from the search: one query per page type for the whole
@@ -129,5 +142,12 @@ def search(request):
     return TemplateResponse(
         request,
         "cms/search.html",
-        {"heading": _("Search"), "query": query, "page_obj": page, "results": results},
+        {
+            "heading": _("Search"),
+            "query": query,
+            "shortened": shortened,
+            "max_words": MAX_SEARCH_WORDS,
+            "page_obj": page,
+            "results": results,
+        },
     )

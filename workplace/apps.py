@@ -4,9 +4,16 @@ from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class WorkplaceConfig(AppConfig):
+    # This module holds two configurations: this one is the app's own.
+    default = True
     name = "workplace"
     verbose_name = _("Workplace democracy")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .documents import connect_document_cleanup
+
+        connect_document_cleanup(self.get_models())
 
 
 class UsersAppConfig(WagtailUsersAppConfig):

@@ -5,6 +5,7 @@ them out only to users whose scope holds the unit, as attachments.
 """
 
 import io
+import logging
 import os
 import uuid
 import zipfile
@@ -12,9 +13,13 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.db import transaction
+from django.db.models import FileField, signals
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -107,3 +112,51 @@ class DocumentPath:
 
     def __hash__(self):
         return hash(self.field_name)
+
+
+def document_fields(model):
+    return [field for field in model._meta.concrete_fields if isinstance(field, FileField)]
+
+
+def _delete_on_commit(storage, names):
+    """Delete files once the change that dropped them is committed, never before: a rolled
+    back change still needs its file, and a failed deletion must not undo the change."""
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(lambda: _delete_quietly(storage, names))
+
+
+def _delete_quietly(storage, names):
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("A replaced document could not be deleted: %s", name, exc_info=True)
+
+
+def forget_replaced_documents(sender, instance, raw=False, **kwargs):
+    """pre_save: the stored files this save replaces or removes are deleted after commit."""
+    fields = document_fields(sender)
+    if raw or not fields or instance.pk is None:
+        return
+    stored = (
+        sender._base_manager.filter(pk=instance.pk).values_list(*(f.attname for f in fields))
+    ).first()
+    if stored is None:
+        return
+    for field, old_name in zip(fields, stored, strict=True):
+        if old_name and old_name != getattr(instance, field.attname).name:
+            _delete_on_commit(field.storage, [old_name])
+
+
+def forget_deleted_documents(sender, instance, **kwargs):
+    """post_delete: a deleted record's files are deleted after commit."""
+    for field in document_fields(sender):
+        _delete_on_commit(field.storage, [getattr(instance, field.attname).name])
+
+
+def connect_document_cleanup(models):
+    for model in models:
+        if document_fields(model):
+            signals.pre_save.connect(forget_replaced_documents, sender=model)
+            signals.post_delete.connect(forget_deleted_documents, sender=model)

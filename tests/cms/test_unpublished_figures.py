@@ -165,3 +165,14 @@ def test_search_leaves_out_unpublished_results(client, world, prefix):
     for name in ("locked_results", "unlocked_results", "report_unlocked"):
         assert prefix + world[name] not in found
     assert_nothing_secret(html, "search")
+
+
+def test_a_search_of_hundreds_of_words_is_answered_calmly(client, world):
+    words = " ".join(f"{TOKEN}{n}" for n in range(600))
+
+    response = client.get("/search/", {"q": f"{TOKEN} {words}"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "12" in html and 'role="status"' in html
+    assert world["visible_results"] in html
