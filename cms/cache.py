@@ -14,8 +14,10 @@ holds. A request reads the generation and its copy together, in one round trip t
 """
 
 import functools
+import hashlib
 import logging
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -82,8 +84,23 @@ def _language(request):
     return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
+# The query parameters public pages and open data read; any other is left out of the key, so
+# that ``?x=1``, ``?x=2``… cannot fill the cache with copies of one page.
+KNOWN_PARAMETERS = ("by", "page", "q")
+
+
 def _key(request):
-    return ":".join(("cms:public", _language(request), request.get_host(), request.get_full_path()))
+    known = sorted(
+        (name, value)
+        for name, values in request.GET.lists()
+        if name in KNOWN_PARAMETERS
+        for value in values[:1]
+    )
+    query = urlencode(known)
+    path = request.path + ("?" + query if query else "")
+    # Hashed: a search of a long sentence must not make a key longer than a cache accepts.
+    digest = hashlib.sha256(path.encode()).hexdigest()
+    return ":".join(("cms:public", _language(request), request.get_host(), digest))
 
 
 def _lookup(key):

@@ -20,6 +20,17 @@ day = datetime.date.fromisoformat
 
 
 @pytest.fixture(autouse=True)
+def cache_of_this_process(settings):
+    """Each test process keeps its cache to itself, unless the suite runs against Redis.
+
+    The site's default cache is a folder shared by every process of the machine; a test must
+    not see pages another test run (or a running server) stored there.
+    """
+    if "FileBasedCache" in settings.CACHES["default"]["BACKEND"]:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Production hashing is slow on purpose; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
