@@ -85,9 +85,8 @@ class Province:
             while "articles" in self.grows and self.articles < n:
                 self.add_article()
             if self.public:
+                # Publishing gives the period its results page under the home page.
                 periods.publish(self.period)
-                if not ResultsPage.objects.filter(period=self.period).exists():
-                    self.add_results_page(self.period)
 
     def add_unit(self):
         number = next(_codes)
@@ -100,10 +99,15 @@ class Province:
         body = UnionBody.objects.create(
             code=f"CD-{number}", name=f"Công đoàn thử {number}", parent=self.base["body"]
         )
-        # Each unit falls short in 2023-h1 for one of four reasons, so every list has rows.
-        reason = number % 4
+        # Each unit falls short in 2023-h1 for one of four reasons, so every list has rows; the
+        # first three units already show three of them. Too few members make a unit not
+        # required to hold a conference, so that one falls short of a recent declaration.
+        reason = len(self.units) % 4
         unit = self.make_unit(
-            members=8 if reason == 1 else 20 + number % 30, area=district, body=body
+            members=8 if reason == 1 else 20 + number % 30,
+            as_of="2022-12-31" if reason == 1 else "2023-06-30",
+            area=district,
+            body=body,
         )
         # The conference of a unit short of one was held the year before.
         hold_conference(unit, "2022-03-01" if reason == 0 else "2023-03-01")
@@ -160,17 +164,9 @@ class Province:
             start=datetime.date(year, 7, 1),
             end=datetime.date(year, 12, 31),
         )
+        # With a home page, publishing gives the period its results page.
         periods.publish(period)
         self.extra_periods.append(period)
-        if self.public:
-            self.add_results_page(period)
-
-    def add_results_page(self, period):
-        page = ResultsPage(
-            title=f"Kết quả {period.name}", slug=f"ket-qua-{period.slug}", period=period
-        )
-        self.home.add_child(instance=page)
-        page.save_revision().publish()
 
     def add_article(self):
         self.articles += 1
@@ -264,6 +260,8 @@ PORTAL_PAGES = {
     ),
     "review-units": Page("staff", named("portal:review_units"), {}, "page", 50, ("periods",)),
     "review-shortfalls": review("portal:review_units", shortfall="1"),
+    # A quarter of the units, so not every page of rows is full: counted without paging.
+    "review-not-required": Page("staff", named("portal:review_units"), {"not_required": "1"}),
     "review-units-csv": Page("staff", named("portal:review_units"), {"format": "csv"}),
     "review-units-xlsx": Page("staff", named("portal:review_units"), {"format": "xlsx"}),
     "review-pending": review("portal:review_pending"),

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from .dates import format_day
 from .models import Area, Enterprise, ReportingPeriod, Sector, UnionBody
 from .querysets import FLAG_FIELDS, record_conditions
 from .resources import defuse_formula
@@ -376,9 +377,32 @@ def report_table(report):
     return heading + "\n" + table.to_string(index=False)
 
 
-def format_day(day):
-    # Translators: a date as officers write it; Vietnamese uses day/month/year.
-    return day.strftime(_("%Y-%m-%d"))
+# --- where a unit stands, in words --------------------------------------------------------
+#
+# A unit that is not eligible (too few members, operations suspended, no declaration) is not
+# required to hold a worker conference: it is left out of the conference, agreement and
+# dialogue rates, so it does not fall short of them. Any unit still falls short of the
+# declaration when its latest is older than the year. The two conditions below select, in the
+# database, exactly the units for which ``not_required_reasons`` and ``shortfall_reasons``
+# have something to say.
+
+NOT_REQUIRED = Q(eligible=0)
+FALLS_SHORT = (
+    Q(eligible=1) & (Q(has_conference=0) | Q(has_agreement=0) | Q(has_periodic_dialogue=0))
+) | Q(declared=0, latest_as_of__isnull=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class Standing:
+    """Where one unit stands in a period: each list holds sentences for people."""
+
+    not_counted: list = dataclasses.field(default_factory=list)  # outside the figures
+    not_required: list = dataclasses.field(default_factory=list)  # not eligible, and why
+    falls_short: list = dataclasses.field(default_factory=list)  # what it misses
+
+    @property
+    def reasons(self):
+        return [*self.not_counted, *self.not_required, *self.falls_short]
 
 
 def _out_of_scope_reasons(unit, period):
@@ -392,7 +416,11 @@ def _out_of_scope_reasons(unit, period):
     return [_("The union was dissolved on %(date)s.") % {"date": format_day(unit.dissolved_on)}]
 
 
-def _ineligibility_reasons(row, period):
+def not_required_reasons(row, period):
+    """Why a unit annotated ``with_shortfall_facts(period)`` need not hold a worker conference;
+    empty when it must (it is eligible)."""
+    if row.eligible:
+        return []
     if row.latest_as_of is None:
         return [
             _("No headcount declared on or before %(date)s.") % {"date": format_day(period.end)}
@@ -430,12 +458,10 @@ def _missing_agreement(row, period):
     return _("No collective agreement in force.")
 
 
-def reasons_from_row(row, period):
-    """Why a unit annotated ``with_shortfall_facts(period)`` falls short, in words."""
+def shortfall_reasons(row, period):
+    """What a unit annotated ``with_shortfall_facts(period)`` falls short of, in words."""
     reasons = []
-    if not row.eligible:
-        reasons.extend(_ineligibility_reasons(row, period))
-    else:
+    if row.eligible:
         if not row.has_conference:
             reasons.append(_missing_conference(row, period))
         if not row.has_agreement:
@@ -453,14 +479,31 @@ def reasons_from_row(row, period):
     return reasons
 
 
-def shortfalls(unit, period):
-    """The reasons one unit falls short in ``period``; an empty list when it meets them all."""
+def standing_from_row(row, period):
+    return Standing(
+        not_required=not_required_reasons(row, period),
+        falls_short=shortfall_reasons(row, period),
+    )
+
+
+def reasons_from_row(row, period):
+    """Every sentence about a unit: why it is not required, then what it falls short of."""
+    return standing_from_row(row, period).reasons
+
+
+def standing(unit, period):
+    """Where one unit stands in ``period``, from one query."""
     row = (
         Enterprise.objects.in_scope(period).with_shortfall_facts(period).filter(pk=unit.pk).first()
     )
     if row is None:
-        return _out_of_scope_reasons(unit, period)
-    return reasons_from_row(row, period)
+        return Standing(not_counted=_out_of_scope_reasons(unit, period))
+    return standing_from_row(row, period)
+
+
+def shortfalls(unit, period):
+    """The reasons one unit falls short in ``period``; an empty list when it meets them all."""
+    return standing(unit, period).reasons
 
 
 # --- the federation's half-year report as a spreadsheet --------------------------------------

@@ -9,24 +9,28 @@ import datetime
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Cast, Substr
+from django.db.models.functions import Cast, Lower, Substr
 from django.db.models.lookups import Exact
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
+from .dates import format_day
 from .documents import DocumentPath, private_storage, validate_document
 from .freeze_lock import writing_records
 from .querysets import EnterpriseQuerySet, PeriodQuerySet, RecordQuerySet, TreeQuerySet
-from .text import fold
+from .text import fold, normalise_tax_code
 
 CODE_PATTERN = r"^[A-Za-z0-9_.\-]+$"
-TAX_CODE_PATTERN = r"^\d{10}(-\d{3})?$"
+# ASCII digits only: Python's \d also matches full-width and other scripts' digits, which
+# would let one enterprise be registered twice under codes that look the same.
+TAX_CODE_PATTERN = r"^[0-9]{10}(-[0-9]{3})?$"
 
 code_validator = RegexValidator(
     CODE_PATTERN,
@@ -47,6 +51,20 @@ def add_years(day, years):
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def last_day_of_term(first_day, years):
+    """The last day of a term of whole years that begins on ``first_day``, which counts.
+
+    A year from 15/01/2023 runs to 14/01/2024. A term begun on 29 February ends on 28 February
+    (the day before 1 March) when its last year has no 29 February, so that a term begun on
+    29 February is exactly as long as one begun on 1 March.
+    """
+    try:
+        next_start = first_day.replace(year=first_day.year + years)
+    except ValueError:
+        next_start = datetime.date(first_day.year + years, 3, 1)
+    return next_start - datetime.timedelta(days=1)
 
 
 def year_of(field):
@@ -103,7 +121,7 @@ class FrozenPeriodError(ValidationError):
             "(%(status)s): they cannot be added, changed or deleted until the federation "
             "unlocks that period."
         ) % {
-            "date": day.strftime("%d/%m/%Y"),
+            "date": format_day(day),
             "period": period.name,
             "status": period.get_status_display().lower(),
         }
@@ -138,6 +156,10 @@ class TrackedModel(FieldKeyedConstraints):
     """
 
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Dates of what has already happened, so never later than today. The portal's date inputs
+    # take their ``max`` from this list too: the browser refuses exactly what the server does.
+    past_date_fields = ()
 
     class Meta:
         abstract = True
@@ -188,6 +210,16 @@ class TrackedModel(FieldKeyedConstraints):
 
     def refuse_frozen_dates(self, stored, deleting=False, frozen_on=None):
         """Hook: refuse a change that would alter the figures of a locked period."""
+
+    def refuse_future_dates(self, today):
+        """Each of ``past_date_fields`` must be today or earlier."""
+        errors = {
+            name: ValidationError(_("The date cannot be in the future."), code="future_date")
+            for name in self.past_date_fields
+            if getattr(self, name) is not None and getattr(self, name) > today
+        }
+        if errors:
+            raise ValidationError(errors)
 
     def _stored_copy(self):
         stored = type(self)._base_manager.select_for_update().filter(pk=self.pk).first()
@@ -336,6 +368,8 @@ class Enterprise(TrackedModel):
 
     objects = EnterpriseQuerySet.as_manager()
 
+    past_date_fields = ("union_established_on", "dissolved_on")
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("enterprise")
@@ -364,6 +398,11 @@ class Enterprise(TrackedModel):
     def fill_derived_fields(self):
         self.search_text = fold(f"{self.tax_code} {self.name}")
 
+    def clean_fields(self, exclude=None):
+        # Every form and import validates through here: the code is stored as ASCII digits.
+        self.tax_code = normalise_tax_code(self.tax_code)
+        super().clean_fields(exclude=exclude)
+
     def audit_enterprise(self):
         return self
 
@@ -372,10 +411,7 @@ class Enterprise(TrackedModel):
         self.clean_against(None, Calendar.live())
 
     def clean_against(self, stored, calendar):
-        if self.union_established_on and self.union_established_on > calendar.today:
-            raise ValidationError(
-                {"union_established_on": _("The establishment date cannot be in the future.")}
-            )
+        self.refuse_future_dates(calendar.today)
 
 
 class EnterpriseRecord(TrackedModel):
@@ -427,27 +463,29 @@ class EnterpriseRecord(TrackedModel):
             if period is not None:
                 raise FrozenPeriodError.for_record(self.date_field, day, period)
 
+    @property
+    def earliest_record_date(self):
+        """The union's establishment: nothing before it can be a record of the union."""
+        return self.enterprise.union_established_on if self.enterprise_id else None
+
     def check_dates_within_union_life(self, today=None):
         """Reject dates in the future or before the union existed: such records cannot be true."""
-        day = self.record_date
-        if day is None:
-            return
-        if day > (today or timezone.localdate()):
-            raise ValidationError({self.date_field: _("The date cannot be in the future.")})
-        enterprise = self.enterprise if self.enterprise_id else None
-        if enterprise and day < enterprise.union_established_on:
+        self.refuse_future_dates(today or timezone.localdate())
+        day, earliest = self.record_date, self.earliest_record_date
+        if day is not None and earliest is not None and day < earliest:
             raise ValidationError(
                 {
                     self.date_field: _(
                         "The date is before the union was established (%(established)s)."
                     )
-                    % {"established": enterprise.union_established_on.strftime("%d/%m/%Y")}
+                    % {"established": format_day(earliest)}
                 }
             )
 
 
 class HeadcountDeclaration(EnterpriseRecord):
     date_field = "as_of"
+    past_date_fields = ("as_of",)
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -496,6 +534,7 @@ class WorkerConference(EnterpriseRecord):
         DELEGATE = "delegate", _("Delegates")
 
     date_field = "held_on"
+    past_date_fields = ("held_on",)
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -533,7 +572,9 @@ class WorkerConference(EnterpriseRecord):
 
 class CollectiveAgreement(EnterpriseRecord):
     date_field = "signed_on"
+    past_date_fields = ("signed_on", "submitted_on")
     SUBMISSION_DAYS = 10  # Labour Code 2019 Art. 77: submit within 10 days of signing
+    TERM_YEARS = (1, 3)  # Labour Code 2019 Art. 78: an agreement runs for 1 to 3 years
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -595,19 +636,31 @@ class CollectiveAgreement(EnterpriseRecord):
     def __str__(self):
         return f"{self.enterprise_id} @ {self.signed_on}"
 
+    @classmethod
+    def expiry_window(cls, effective_from):
+        """The first and last day on which an agreement taking effect then may expire.
+
+        Labour Code 2019 Art. 78: an agreement runs for 1 to 3 years. Both ends are counted the
+        same way, the first day included: from 15/01/2023 it may run to 14/01/2024 at the
+        shortest and to 14/01/2026 at the longest.
+        """
+        shortest, longest = cls.TERM_YEARS
+        return last_day_of_term(effective_from, shortest), last_day_of_term(effective_from, longest)
+
     def clean_against(self, stored, calendar):
         super().clean_against(stored, calendar)
         errors = {}
         if self.effective_from and self.expires_on:
-            shortest = add_years(self.effective_from, 1) - datetime.timedelta(days=1)
-            longest = add_years(self.effective_from, 3)
-            if not shortest <= self.expires_on <= longest:
+            first, last = self.expiry_window(self.effective_from)
+            if not first <= self.expires_on <= last:
                 errors["expires_on"] = _(
-                    "A collective agreement runs from 1 to 3 years: it must expire between "
-                    "%(shortest)s and %(longest)s."
+                    "A collective agreement runs for 1 to 3 years, counting the day it takes "
+                    "effect: one in force from %(start)s must expire between %(first)s and "
+                    "%(last)s."
                 ) % {
-                    "shortest": shortest.strftime("%d/%m/%Y"),
-                    "longest": longest.strftime("%d/%m/%Y"),
+                    "start": format_day(self.effective_from),
+                    "first": format_day(first),
+                    "last": format_day(last),
                 }
         if self.votes_for is not None and self.workers_consulted is not None:
             if self.votes_for * 2 <= self.workers_consulted:
@@ -634,6 +687,7 @@ class Dialogue(EnterpriseRecord):
 
     AD_HOC_KINDS = (Kind.ON_REQUEST, Kind.EVENT)
     date_field = "held_on"
+    past_date_fields = ("held_on",)
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -755,8 +809,16 @@ class ReportingPeriod(FieldKeyedConstraints):
         return self.status != self.Status.OPEN
 
 
+class AccountManager(UserManager):
+    def get_by_natural_key(self, username):
+        # User names are unique whatever their case, so signing in ignores it too.
+        return self.get(username__iexact=username)
+
+
 class User(AbstractUser):
     """An account: an officer of some units, a reviewer of a union body's subtree, or staff."""
+
+    objects = AccountManager()
 
     class Role(models.TextChoices):
         OFFICER = "officer", _("Union officer")
@@ -781,6 +843,14 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
+        constraints = [
+            # "CongDoan.A" and "congdoan.a" would be two accounts that people cannot tell apart.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="username_unique_in_any_case",
+                violation_error_message=_("An account with this user name already exists."),
+            ),
+        ]
 
     def __str__(self):
         return self.full_name or self.username
@@ -815,6 +885,13 @@ class User(AbstractUser):
         super().clean()
         if self.role == self.Role.REVIEWER and not self.union_body_id:
             raise ValidationError({"union_body": _("A reviewer must be attached to a union body.")})
+
+
+def local_moment(moment):
+    """31/12/2023 14:05 in the site's time zone (empty for an entry not saved yet)."""
+    if moment is None:
+        return ""
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 class AuditQuerySet(models.QuerySet):
@@ -876,7 +953,8 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["model", "object_pk"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+        # As the admin shows it: local time, dd/mm/yyyy, and the action in words.
+        return f"{local_moment(self.at)} {self.get_action_display()} {self.object_repr}".strip()
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -922,7 +1000,7 @@ class ImportLog(models.Model):
         verbose_name_plural = _("imports")
 
     def __str__(self):
-        return f"{self.kind}: {self.file_name} ({self.at:%Y-%m-%d %H:%M})"
+        return f"{self.file_name} ({local_moment(self.at)})"
 
 
 class ExportJob(models.Model):

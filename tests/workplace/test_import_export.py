@@ -719,7 +719,8 @@ def test_agreement_running_over_three_years_is_an_error_in_column_expires_on(uni
 
     assert CollectiveAgreement.objects.count() == 0
     assert errors_at(outcome) == {(2, "expires_on")}
-    assert "01/01/2026" in outcome.errors[0].message
+    # Three years counting the first day: from 01/01/2023 the last day is 31/12/2025.
+    assert "31/12/2025" in outcome.errors[0].message
 
 
 # --- verification --------------------------------------------------------------------------

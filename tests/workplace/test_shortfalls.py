@@ -28,7 +28,7 @@ def test_few_members_are_named_with_the_minimum(make_unit, period):
 def test_suspended_unit_is_explained(make_unit, period):
     unit = make_unit(operating=False)
     assert reasons(unit, period) == [
-        "Operations temporarily suspended (declaration of 2023-06-30)."
+        "Operations temporarily suspended (declaration of 30/06/2023)."
     ]
 
 
@@ -37,9 +37,9 @@ def test_missing_records_are_each_explained(make_unit, period):
     hold_conference(unit, "2022-11-20")
     sign_agreement(unit, "2020-04-01", "2023-03-31")
     assert reasons(unit, period) == [
-        "No worker conference held since 2023-01-01 (the last one was on 2022-11-20).",
-        "The collective agreement expired on 2023-03-31.",
-        "No periodic dialogue held since 2023-01-01.",
+        "No worker conference held since 01/01/2023 (the last one was on 20/11/2022).",
+        "The collective agreement expired on 31/03/2023.",
+        "No periodic dialogue held since 01/01/2023.",
     ]
 
 
@@ -48,7 +48,7 @@ def test_agreement_not_yet_effective_is_explained(make_unit, period):
     hold_conference(unit, "2023-03-01")
     hold_dialogue(unit, "2023-03-01")
     sign_agreement(unit, "2023-08-01", "2025-07-31", signed_on="2023-06-15")
-    assert reasons(unit, period) == ["The collective agreement only takes effect on 2023-08-01."]
+    assert reasons(unit, period) == ["The collective agreement only takes effect on 01/08/2023."]
 
 
 def test_stale_declaration_is_flagged_for_completeness(make_unit, period):
@@ -57,14 +57,14 @@ def test_stale_declaration_is_flagged_for_completeness(make_unit, period):
     hold_dialogue(unit, "2023-03-01")
     sign_agreement(unit, "2022-01-01", "2024-12-31")
     assert reasons(unit, period) == [
-        "No headcount declared since 2023-01-01 (the latest is of 2022-12-31)."
+        "No headcount declared since 01/01/2023 (the latest is of 31/12/2022)."
     ]
 
 
 def test_unit_out_of_scope_says_why(make_unit, period):
     dissolved = make_unit(dissolved="2023-05-31")
     pending = make_unit(registration="pending")
-    assert reasons(dissolved, period) == ["The union was dissolved on 2023-05-31."]
+    assert reasons(dissolved, period) == ["The union was dissolved on 31/05/2023."]
     assert reasons(pending, period) == [
         "The registration has not been verified, so the unit is not counted."
     ]

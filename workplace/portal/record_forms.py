@@ -5,25 +5,21 @@ constraints surfaces on the field it concerns. The unit is never a form field: t
 it from the URL, so nothing posted can move a record to another unit.
 """
 
+import datetime
+
 from django import forms
 from django.db.models import UniqueConstraint
-from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from workplace.dates import format_day
 from workplace.documents import validate_document
 from workplace.models import CollectiveAgreement, Dialogue, HeadcountDeclaration, WorkerConference
 
+from .date_inputs import DateInput, limit_to_the_past
+
 DOCUMENT_ACCEPT = ".pdf,.docx,.jpg,.jpeg,.png"
 DOCUMENT_HELP = _("A PDF, Word (DOCX), JPEG or PNG file of at most 10 MB.")
-
-
-class DateInput(forms.DateInput):
-    """The phone's own date picker; ISO values are what it sends and expects."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class NumberInput(forms.NumberInput):
@@ -60,10 +56,8 @@ class RecordForm(forms.ModelForm):
             del self.fields["version"]
         else:
             self.fields["version"].initial = self.instance.version
-        today = timezone.localdate().isoformat()
-        for field in self.fields.values():
-            if isinstance(field.widget, DateInput):
-                field.widget.attrs["max"] = today
+        limit_to_the_past(self)
+        self.limit_to_the_unions_life()
         for name in self.document_fields:
             field = self.fields[name]
             field.validators.append(validate_document)
@@ -73,6 +67,12 @@ class RecordForm(forms.ModelForm):
     @property
     def date_field(self):
         return self._meta.model.date_field
+
+    def limit_to_the_unions_life(self):
+        """``min`` on the record's date: the union's establishment, as the model's rule says."""
+        earliest = self.instance.earliest_record_date
+        if earliest is not None:
+            self.fields[self.date_field].widget.attrs["min"] = earliest.isoformat()
 
     def natural_key_constraint(self):
         for constraint in self._meta.model._meta.constraints:
@@ -162,13 +162,27 @@ class AgreementForm(RecordForm):
             "document": DocumentInput,
         }
         help_texts = {
-            "expires_on": _("An agreement runs for 1 to 3 years."),
             "workers_consulted": _("The workers asked to vote on the draft agreement."),
             "votes_for": _("It can be signed only when more than half of them voted in favour."),
             "submitted_on": _(
                 "The law asks for the agreement to be sent within 10 days of signing. "
                 "Leave empty if it has not been sent yet."
             ),
+        }
+
+    # The day the help text's example takes effect; its expiry dates come from the rule itself.
+    EXAMPLE_START = datetime.date(2023, 1, 15)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first, last = CollectiveAgreement.expiry_window(self.EXAMPLE_START)
+        self.fields["expires_on"].help_text = gettext(
+            "An agreement runs for 1 to 3 years, counting the day it takes effect: one in force "
+            "from %(start)s expires between %(first)s and %(last)s."
+        ) % {
+            "start": format_day(self.EXAMPLE_START),
+            "first": format_day(first),
+            "last": format_day(last),
         }
 
 

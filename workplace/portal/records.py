@@ -18,10 +18,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from workplace.dates import format_day
 from workplace.documents import CONTENT_TYPES
 from workplace.models import (
     AuditEntry,
@@ -29,6 +31,7 @@ from workplace.models import (
     Dialogue,
     Enterprise,
     HeadcountDeclaration,
+    ReportingPeriod,
     StaleRecordError,
     WorkerConference,
 )
@@ -108,6 +111,24 @@ def refusal_for_rejected(request, unit):
     return render(request, "portal/records/refused.html", {"unit": unit}, status=403)
 
 
+def lock_notice(period):
+    """Why a record dated inside ``period`` (locked or published) cannot be edited, in the
+    place its edit link would be; ``None`` when nothing freezes it."""
+    if period is None:
+        return None
+    return _("Locked: it belongs to the reporting period “%(period)s”, which is %(status)s.") % {
+        "period": period.name,
+        "status": period.get_status_display().lower(),
+    }
+
+
+def lock_notice_of(record, frozen_on=None):
+    """``lock_notice`` for one record. ``frozen_on`` (``frozen_calendar()``) answers for many
+    records from one query; without it the database is asked about this record's date."""
+    frozen_on = frozen_on or ReportingPeriod.objects.frozen_on
+    return lock_notice(frozen_on(record.record_date))
+
+
 def save_form(form):
     """Save the form's record; what a concurrent change made invalid since the form was
     checked (a duplicate, a period locked meanwhile) becomes a form error, not a 500."""
@@ -171,6 +192,7 @@ def render_form(request, spec, unit, form, record=None, stored=None, status=200,
         "has_document": bool(spec.document_field),
         "stored": stored,
         "document": document_attached(spec, record) if attached is None else attached,
+        "locked": lock_notice_of(record) if record else None,
     }
     return render(request, "portal/records/form.html", context, status=status)
 
@@ -258,7 +280,8 @@ def comparison(form, current):
 
 
 def display_value(field, value, related=None):
-    """An audited text value (``Field.value_to_string``) as a reader would write it.
+    """An audited text value (``Field.value_to_string``) as a reader would write it: dates
+    dd/mm/yyyy, times HH:MM, yes or no, a choice by its label, a related object by its name.
 
     ``related`` maps (model, pk text) to the name of an object a foreign key points to.
     """
@@ -274,11 +297,16 @@ def display_value(field, value, related=None):
         return _("Yes") if value in ("True", True) else _("No")
     if isinstance(field, models.FileField):
         return _("a file is attached")
-    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-        try:
-            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
-        except ValueError:
-            return value
+    try:
+        if isinstance(field, models.DateTimeField):
+            moment = datetime.datetime.fromisoformat(value)
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return date_format(moment, "SHORT_DATETIME_FORMAT")
+        if isinstance(field, models.DateField):
+            return format_day(datetime.date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return str(value)
     return str(value)
 
 
@@ -322,15 +350,23 @@ def related_names(entries, user):
     return names
 
 
+def entered_by_people(field):
+    """Whether a field holds what someone entered (in a form, an import or a verification)
+    rather than what the application keeps for itself: search text, versions, paths, ids."""
+    return field is not None and field.editable and not field.primary_key
+
+
 def describe(entry, related):
     """One audit entry, ready to show: who, when, how, and each field's before → after."""
     model = model_of(entry)
     changes = []
     for name, (before, after) in entry.changes.items():
         field = field_of(model, name)
+        if not entered_by_people(field):
+            continue
         changes.append(
             {
-                "label": capfirst(field.verbose_name) if field is not None else name,
+                "label": capfirst(field.verbose_name),
                 "before": display_value(field, before, related),
                 "after": display_value(field, after, related),
             }
@@ -365,6 +401,7 @@ def record_history(request, kind, pk):
         "kind": kind,
         "title": capfirst(spec.model._meta.verbose_name),
         "entries": describe_all(entries, request.user),
+        "locked": lock_notice_of(record),
     }
     return render(request, "portal/records/history.html", context)
 

@@ -20,7 +20,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 
-from workplace.compliance import compute_coverage, format_ratio, reasons_from_row
+from workplace.compliance import (
+    FALLS_SHORT,
+    NOT_REQUIRED,
+    compute_coverage,
+    format_ratio,
+    standing_from_row,
+)
 from workplace.models import (
     CollectiveAgreement,
     Enterprise,
@@ -38,14 +44,9 @@ EXPIRY_WINDOW_DAYS = 90
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# A unit falls short exactly when ``reasons_from_row`` has something to say about it.
-FALLS_SHORT = (
-    Q(eligible=0)
-    | Q(has_conference=0)
-    | Q(has_agreement=0)
-    | Q(has_periodic_dialogue=0)
-    | Q(declared=0, latest_as_of__isnull=False)
-)
+# The unit list's views beside "every unit", by their query-string switch: the units that fall
+# short, and those not required to hold a worker conference (which cannot fall short of it).
+STANDING_FILTERS = {"shortfall": FALLS_SHORT, "not_required": NOT_REQUIRED}
 
 
 # --- shared helpers -------------------------------------------------------------------------
@@ -245,20 +246,61 @@ def unit_filters(request, user):
         units = units.filter(Q(name__icontains=search) | Q(tax_code__icontains=search))
         kept["q"] = search
         described.append((_("Search"), search))
-    if request.GET.get("shortfall") == "1":
-        kept["shortfall"] = "1"
+    if shown := chosen_standing(request.GET):
+        kept[shown] = "1"
     return units, kept, described
 
 
-def period_units(units, period, only_short):
-    """In-scope units with the facts behind their reasons, in one query."""
+def chosen_standing(params):
+    """Which of ``STANDING_FILTERS`` the query string switches on (the first), or None."""
+    return next((name for name in STANDING_FILTERS if params.get(name) == "1"), None)
+
+
+def period_units(units, period, shown=None):
+    """In-scope units with the facts behind their reasons, in one query; ``shown`` names one
+    of ``STANDING_FILTERS`` to list only those units."""
     rows = (
         units.in_scope(period)
         .with_shortfall_facts(period)
         .select_related("area", "union_body")
         .order_by("name", "tax_code")
     )
-    return rows.filter(FALLS_SHORT) if only_short else rows
+    return rows.filter(STANDING_FILTERS[shown]) if shown else rows
+
+
+def unit_export_line(unit, standing):
+    return [
+        unit.tax_code,
+        unit.name,
+        unit.get_sector_display(),
+        unit.area.name,
+        unit.union_body.name,
+        yes_no(unit.eligible),
+        " ".join(standing.falls_short),
+        " ".join(standing.not_required),
+    ]
+
+
+def standing_links(period, kept):
+    """The unit list's three views (every unit, falling short, not required), each keeping
+    the other filters, with the one shown now marked."""
+    others = {key: value for key, value in kept.items() if key not in STANDING_FILTERS}
+    views = [
+        (None, _("Every unit")),
+        ("shortfall", _("Units that fall short")),
+        ("not_required", _("Not required to hold a worker conference")),
+    ]
+    current = chosen_standing(kept)
+    return [
+        {
+            "label": label,
+            "url": list_url(
+                "portal:review_units", period=period.slug, **others, **({name: "1"} if name else {})
+            ),
+            "current": name == current,
+        }
+        for name, label in views
+    ]
 
 
 def units_export(rows, period, fmt):
@@ -270,17 +312,10 @@ def units_export(rows, period, fmt):
         _("Union body"),
         _("Eligible"),
         _("Why it falls short"),
+        _("Why it is not required to hold a worker conference"),
     ]
     lines = (
-        [
-            unit.tax_code,
-            unit.name,
-            unit.get_sector_display(),
-            unit.area.name,
-            unit.union_body.name,
-            yes_no(unit.eligible),
-            " ".join(reasons_from_row(unit, period)),
-        ]
+        unit_export_line(unit, standing_from_row(unit, period))
         for unit in rows.iterator(chunk_size=2000)
     )
     return spreadsheet_response(
@@ -298,21 +333,21 @@ def unit_list(request):
             raise Http404(_("There is no reporting period yet."))
         return render(request, "portal/review/units.html", {"period": None})
 
-    rows = period_units(units, period, only_short="shortfall" in kept)
+    shown = chosen_standing(kept)
+    rows = period_units(units, period, shown)
     if fmt:
         return units_export(rows, period, fmt)
     page = paginate(request, rows)
-    toggled = {**kept, "shortfall": None if "shortfall" in kept else "1"}
     context = {
         "period": period,
         "periods": ReportingPeriod.objects.defer("snapshot"),
         "kept": kept,
         "hidden": [(k, v) for k, v in kept.items() if k != "q"],
         "described": described,
-        "only_short": "shortfall" in kept,
-        "toggle_url": list_url("portal:review_units", period=period.slug, **toggled),
+        "shown": shown,
+        "standing_links": standing_links(period, kept),
         "page": page,
-        "rows": [{"unit": unit, "reasons": reasons_from_row(unit, period)} for unit in page],
+        "rows": [{"unit": unit, "standing": standing_from_row(unit, period)} for unit in page],
     }
     return render(request, "portal/review/units.html", context)
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workplace.models import Enterprise, UnionBody
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from .date_inputs import DateInput, limit_to_the_past
 
 
 class VersionedForm(forms.ModelForm):
@@ -17,6 +17,7 @@ class VersionedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        limit_to_the_past(self)
 
     def apply_version(self):
         self.instance.version = self.cleaned_data["version"]
@@ -28,11 +29,15 @@ class RegistrationForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = ["tax_code", "name", "sector", "area", "union_body", "union_established_on"]
-        widgets = {"union_established_on": DATE_INPUT}
+        widgets = {"union_established_on": DateInput}
         help_texts = {
             "tax_code": _("10 digits, or 10 digits, '-' and 3 digits for a branch."),
             "union_body": _("The upper-level union that will verify the registration."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_to_the_past(self)
 
     def clean_tax_code(self):
         tax_code = self.cleaned_data["tax_code"].strip()
@@ -56,7 +61,7 @@ class OfficerProfileForm(VersionedForm):
     class Meta:
         model = Enterprise
         fields = ["name", "sector", "union_established_on", "dissolved_on"]
-        widgets = {"union_established_on": DATE_INPUT, "dissolved_on": DATE_INPUT}
+        widgets = {"union_established_on": DateInput, "dissolved_on": DateInput}
 
 
 class ReviewerProfileForm(VersionedForm):
@@ -73,7 +78,7 @@ class ReviewerProfileForm(VersionedForm):
             "union_established_on",
             "dissolved_on",
         ]
-        widgets = {"union_established_on": DATE_INPUT, "dissolved_on": DATE_INPUT}
+        widgets = {"union_established_on": DateInput, "dissolved_on": DateInput}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workplace.compliance import shortfalls
+from workplace.compliance import standing
 from workplace.models import (
     CollectiveAgreement,
     Dialogue,
@@ -27,6 +27,7 @@ from workplace.models import (
 )
 
 from .access import is_reviewer_or_staff, portal_view, reviewer_view, unit_for
+from .records import lock_notice_of
 from .unit_forms import (
     OfficerProfileForm,
     RegistrationForm,
@@ -113,11 +114,20 @@ def add_links():
 
 
 def timeline(unit):
-    """The unit's records, newest first: one query per kind of record."""
+    """The unit's records, newest first: one query per kind of record, and one for the locked
+    periods that say which records can no longer be edited."""
+    frozen_on = ReportingPeriod.objects.frozen_calendar()
     entries = []
     for kind, model, date_field in TIMELINE:
         for record in model.objects.filter(enterprise=unit):
-            entries.append({"kind": kind, "record": record, "date": getattr(record, date_field)})
+            entries.append(
+                {
+                    "kind": kind,
+                    "record": record,
+                    "date": getattr(record, date_field),
+                    "locked": lock_notice_of(record, frozen_on),
+                }
+            )
     return sorted(entries, key=lambda e: (e["date"], e["kind"]), reverse=True)
 
 
@@ -131,7 +141,7 @@ def unit_page(request, pk):
         "period": period,
         "periods": ReportingPeriod.objects.order_by("-end", "start"),
         "latest": latest,
-        "reasons": shortfalls(unit, period),
+        "standing": standing(unit, period),
         "timeline": timeline(unit),
         "can_review": is_reviewer_or_staff(request.user),
         "can_add_records": unit.registration != Registration.REJECTED,

@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -43,8 +44,9 @@ def visit(client):
 
     def get(user, name, english=False, **params):
         client.force_login(user)
-        headers = {"HTTP_ACCEPT_LANGUAGE": "en"} if english else {}
-        return client.get(reverse(name), params, **headers)
+        # The portal's language is the one chosen with its switch, which sets this cookie.
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en" if english else "vi"
+        return client.get(reverse(name), params)
 
     return get
 
@@ -304,7 +306,7 @@ def test_drill_down_explains_why_a_unit_falls_short_in_english(named, period, vi
     response = visit(named["reviewer_a"], "portal:review_units", english=True)
     content = text_of(response)
     assert "8 union members, fewer than 10." in content
-    assert "No worker conference held since 2023-01-01." in content
+    assert "No worker conference held since 01/01/2023." in content
 
 
 def test_drill_down_explains_why_a_unit_falls_short_in_vietnamese(named, period, visit, make_unit):
@@ -354,10 +356,11 @@ def test_unit_export_holds_the_reviewers_units_with_reasons(named, period, visit
         "Union body",
         "Eligible",
         "Why it falls short",
+        "Why it is not required to hold a worker conference",
     ]
     assert [row[:2] for row in rows[1:]] == [[named["unit_a"].tax_code, NAME_A]]
     assert rows[1][5] == "Yes"
-    assert "No worker conference held since 2023-01-01." in rows[1][6]
+    assert "No worker conference held since 01/01/2023." in rows[1][6]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -546,3 +549,80 @@ def test_review_pages_say_so_when_there_is_no_period_yet(named, visit):
         assert response.status_code == 200
         assert "There is no reporting period yet." in text_of(response)
     assert visit(named["staff"], "portal:review", format="csv").status_code == 404
+
+
+# --- units not required to hold a worker conference are not "falling short" -----------------
+
+
+def test_units_not_required_are_listed_apart_from_those_that_fall_short(
+    named, period, visit, make_unit
+):
+    meet_every_indicator(named["unit_a"])
+    few_members = make_unit(members=8)
+    suspended = make_unit(operating=False)
+    undeclared = make_unit(as_of=None)
+    short = make_unit()  # eligible, with no conference, agreement or dialogue
+
+    def listed(**params):
+        response = visit(named["reviewer_a"], "portal:review_units", english=True, **params)
+        return {row["unit"].pk: row["standing"] for row in response.context["rows"]}
+
+    falling_short = listed(shortfall="1")
+    not_required = listed(not_required="1")
+
+    assert set(falling_short) == {short.pk}
+    assert set(not_required) == {few_members.pk, suspended.pk, undeclared.pk}
+    assert not_required[few_members.pk].not_required == ["8 union members, fewer than 10."]
+    assert not_required[few_members.pk].falls_short == []
+    assert set(listed()) == {named["unit_a"].pk, *falling_short, *not_required}
+
+
+def test_the_status_column_says_not_required_in_vietnamese(named, period, visit, make_unit):
+    make_unit(members=8)
+
+    content = text_of(visit(named["reviewer_a"], "portal:review_units"))
+
+    assert "Không thuộc diện bắt buộc" in content
+    assert "8 đoàn viên công đoàn, ít hơn 10." in content
+
+
+def test_a_unit_not_required_still_falls_short_of_a_stale_declaration(
+    named, period, visit, make_unit
+):
+    meet_every_indicator(named["unit_a"])
+    stale = make_unit(members=8, as_of="2022-12-31")
+
+    short = visit(named["reviewer_a"], "portal:review_units", english=True, shortfall="1")
+
+    (row,) = short.context["rows"]
+    assert row["unit"].pk == stale.pk
+    assert row["standing"].falls_short == [
+        "No headcount declared since 01/01/2023 (the latest is of 31/12/2022)."
+    ]
+    assert row["standing"].not_required == ["8 union members, fewer than 10."]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_export_keeps_not_required_apart_from_falling_short(
+    named, period, visit, make_unit, fmt
+):
+    meet_every_indicator(named["unit_a"])
+    few = make_unit(members=8)
+
+    rows = exported(
+        visit(named["reviewer_a"], "portal:review_units", english=True, format=fmt), fmt
+    )
+
+    (line,) = [row for row in rows[1:] if row[0] == few.tax_code]
+    assert line[5] == "No"
+    assert line[6] in ("", None)
+    assert line[7] == "8 union members, fewer than 10."
+
+
+def test_the_views_of_the_unit_list_keep_the_other_filters(named, period, visit):
+    response = visit(named["reviewer_a"], "portal:review_units", area="186", not_required="1")
+
+    links = response.context["standing_links"]
+    assert [link["current"] for link in links] == [False, False, True]
+    assert all("area=186" in link["url"] for link in links)
+    assert "not_required=1" not in links[1]["url"] and "shortfall=1" in links[1]["url"]
