@@ -7,9 +7,17 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: run test install lint messages bench
 
+# `make run` shows the site as its users see it: DEBUG off (the site's own error pages, static
+# files collected and served by whitenoise), over plain HTTP on the loopback address. The
+# secret below is for this demo only; each variable may be set in the environment instead.
+run: export DEBUG ?= false
+run: export HTTPS ?= false
+run: export SECRET_KEY ?= demo-only-secret-of-make-run-never-use-it-in-production
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@# The task worker builds large XLSX exports; it stops with the server.
 	$(BIN)/python manage.py db_worker --backend background & worker=$$!; \
 	trap 'kill $$worker' EXIT INT TERM; \

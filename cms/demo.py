@@ -1,18 +1,19 @@
 """Demo pages for the demo province: the home page text, the 2023-h1 results, one news article.
 
 ``load_demo_pages()`` only creates what is missing, so ``load_demo`` can run again and again;
-pages an editor has since changed are left as they are.
+pages an editor has since changed are left as they are. Results pages are made by publishing
+a period (``cms.results_pages``); the demo adds its introduction to the 2023-h1 one.
 """
 
 import datetime
 
 from workplace.models import ReportingPeriod
 
-from .models import ArticlePage, HomePage, ResultsPage, ensure_home_page
+from .models import ArticlePage, HomePage, ensure_home_page
+from .results_pages import bring_up_results_page
 
 PERIOD = "2023-h1"
 HOME_TITLE = "Dân chủ ở cơ sở tại nơi làm việc tỉnh Lạng Sơn"
-RESULTS_SLUG = "ket-qua-2023-h1"
 ARTICLE_SLUG = "ket-qua-dan-chu-co-so-6-thang-dau-nam-2023"
 
 HOME_TEXT = {
@@ -143,24 +144,18 @@ def _home():
     return HomePage.objects.get(pk=home.pk)
 
 
-def _results_page(home, period):
-    page = ResultsPage.objects.filter(slug=RESULTS_SLUG).first()
-    if page is None:
-        page = ResultsPage(
-            slug=RESULTS_SLUG,
-            title="Kết quả 6 tháng đầu năm 2023",
-            title_en="Results for the first half of 2023",
-            period=period,
-            intro=(
-                "<p>Kết quả thực hiện dân chủ ở cơ sở tại nơi làm việc trong 6 tháng đầu năm "
-                "2023, theo số liệu Liên đoàn Lao động tỉnh đã chốt và công bố.</p>"
-            ),
-            intro_en=(
-                "<p>How workplace democracy was carried out in the first half of 2023, from the "
-                "figures the provincial labour federation froze and published.</p>"
-            ),
+def _results_page(period):
+    """The period's results page, which publishing made; the demo only writes its intro."""
+    page = bring_up_results_page(period)
+    if not page.intro and not page.intro_en:
+        page.intro = (
+            "<p>Kết quả thực hiện dân chủ ở cơ sở tại nơi làm việc trong 6 tháng đầu năm "
+            "2023, theo số liệu Liên đoàn Lao động tỉnh đã chốt và công bố.</p>"
         )
-        home.add_child(instance=page)
+        page.intro_en = (
+            "<p>How workplace democracy was carried out in the first half of 2023, from the "
+            "figures the provincial labour federation froze and published.</p>"
+        )
         _publish(page)
     return page
 
@@ -200,6 +195,6 @@ def load_demo_pages():
     """The demo's pages: created once, left alone afterwards."""
     period = ReportingPeriod.objects.get(slug=PERIOD)
     home = _home()
-    results = _results_page(home, period)
+    results = _results_page(period)
     article = _article(home, period, results)
     return {"home": home, "results": results, "article": article}

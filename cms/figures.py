@@ -8,7 +8,7 @@ a public page, whichever page, block or file asks for them.
 import datetime
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -119,7 +119,7 @@ def english_period_phrase(period):
     span = ((start.month, start.day), (end.month, end.day))
     if span in spans:
         return spans[span]
-    return f"{english_day(start)} to {english_day(end)}"
+    return f"{vietnamese_day(start)} to {vietnamese_day(end)}"
 
 
 def english_period_name(period):
@@ -131,10 +131,12 @@ def english_period_name(period):
 
 
 def english_day(day):
+    """'30 June 2023': only for running prose in an article (the report writer's drafts)."""
     return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
 
 
 def vietnamese_day(day):
+    """'30/06/2023', as people read dates in both languages."""
     return day.strftime("%d/%m/%Y")
 
 
@@ -148,9 +150,10 @@ def period_label(period):
 
 
 def format_day(day):
+    """A date on a public page: dd/mm/yyyy in either language (union_site/formats/)."""
     if isinstance(day, str):
         day = datetime.date.fromisoformat(day)
-    return english_day(day) if english_active() else vietnamese_day(day)
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
 def format_decimal(value):

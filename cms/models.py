@@ -5,6 +5,8 @@ Text written by people has an English twin (``intro`` and ``intro_en``, ``body``
 the English one is empty. Figures come from published snapshots only (see ``cms.figures``).
 """
 
+import logging
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,16 +17,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from union_site import site_address
 from workplace.models import ReportingPeriod
 
 from . import figures
 from .blocks import ArticleStreamBlock
 
 PUBLISHED = ReportingPeriod.Status.PUBLISHED
+logger = logging.getLogger(__name__)
 
 
 def _has_content(value):
@@ -59,11 +63,19 @@ class BilingualPage(Page):
         return context
 
     def get_sitemap_urls(self, request=None):
-        """The page in both languages: Vietnamese at /…, English at /en/…."""
+        """The page in both languages (Vietnamese at /…, English at /en/…), at the public
+        address ``SITE_URL`` whatever address the sitemap was asked for at."""
         entries = []
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
-                entries.extend(super().get_sitemap_urls(request))
+                parts = self.get_url_parts(request)
+            if parts is not None and parts[2] is not None:
+                entries.append(
+                    {
+                        "location": site_address.absolute_url(parts[2]),
+                        "lastmod": self.last_published_at or self.latest_revision_created_at,
+                    }
+                )
         return entries
 
 
@@ -334,22 +346,43 @@ def hidden_page_ids():
 
 
 def ensure_home_page(title, intro=""):
-    """Make a HomePage the root of the default site, replacing Wagtail's welcome page."""
-    from wagtail.models import Site
-
+    """Make a HomePage the root of the default site, replacing Wagtail's welcome page, and
+    give the site the public address (``follow_site_address``)."""
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
         home = HomePage(title=title, slug="home-udt", intro=intro)
         root.add_child(instance=home)
         home.save_revision().publish()
+    hostname, port = site_address.host_and_port()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+        site = Site.objects.create(
+            hostname=hostname, port=port, root_page=home, is_default_site=True
+        )
     elif site.root_page_id != home.pk:
         welcome = site.root_page
         site.root_page = home
         site.save()
         if welcome.specific_class is Page and not welcome.get_children().exists():
             welcome.delete()
+    follow_site_address(site)
     return home
+
+
+def follow_site_address(site=None):
+    """Give the default Wagtail site (or ``site``) the host name and port of ``SITE_URL``.
+
+    Wagtail builds its absolute links (the admin's "view live", previews) from this record,
+    which its migration creates as ``localhost:80``. Returns True when it had to change.
+    """
+    site = site or Site.objects.filter(is_default_site=True).first()
+    hostname, port = site_address.host_and_port()
+    if site is None or (site.hostname, site.port) == (hostname, port):
+        return False
+    if Site.objects.filter(hostname=hostname, port=port).exclude(pk=site.pk).exists():
+        logger.warning("Another site already has the address %s:%s", hostname, port)
+        return False
+    site.hostname, site.port = hostname, port
+    site.save(update_fields=["hostname", "port"])
+    return True

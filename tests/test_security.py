@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "HTTPS")}
     environment.update(env)
     return subprocess.run(  # noqa: S603 - fixed arguments, the project's own manage.py
         [sys.executable, "manage.py", *args],
@@ -37,6 +37,29 @@ def test_production_settings_pass_the_deployment_checks():
         ALLOWED_HOSTS="congdoan.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_plain_http_demo_switch_drops_only_what_needs_https():
+    """`make run` serves DEBUG off over plain HTTP on loopback: HTTPS=false."""
+    shown = (
+        "from django.conf import settings as s; print(s.DEBUG, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_CONTENT_TYPE_NOSNIFF, s.X_FRAME_OPTIONS)"
+    )
+    common = {"DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50)}
+    demo = manage("shell", "-c", shown, HTTPS="false", **common)
+    assert demo.returncode == 0, demo.stderr
+    assert demo.stdout.split()[-7:] == ["False", "False", "0", "False", "False", "True", "DENY"]
+    production = manage("shell", "-c", shown, **common)
+    assert production.stdout.split()[-7:] == [
+        "False",
+        "True",
+        "31536000",
+        "True",
+        "True",
+        "True",
+        "DENY",
+    ]
 
 
 def test_production_without_a_secret_refuses_to_start_with_a_clear_error():

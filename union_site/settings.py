@@ -8,6 +8,7 @@ Redis cache, so one module serves a laptop, CI and production alike.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -110,6 +111,8 @@ AXES_LOCKOUT_TEMPLATE = "portal/accounts/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 ROOT_URLCONF = "union_site.urls"
+# A failed CSRF check (usually a form left open too long) gets a page in the site's words.
+CSRF_FAILURE_VIEW = "union_site.views.csrf_failure"
 WSGI_APPLICATION = "union_site.wsgi.application"
 
 TEMPLATES = [
@@ -168,7 +171,15 @@ if env("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis the cache is a folder of files, so every web process and every command on
+    # this machine (``period unlock`` clearing the public pages) shares it. Several machines
+    # need Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        }
+    }
 # Anonymous visitors get public pages and open data from the cache for this long, unless a
 # period is published or unlocked first (see cms/cache.py).
 PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "600"))
@@ -230,8 +241,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
-if not DEBUG:
+# No script of the site reads the CSRF cookie: forms carry the token, and the Wagtail admin
+# reads it from the page.
+CSRF_COOKIE_HTTPONLY = True
+# HTTPS=false is for the demo `make run` serves over plain HTTP on the loopback address with
+# DEBUG off: no redirect to HTTPS, no HSTS, and cookies a plain-HTTP page can set. Never in
+# production, where the site is reached over HTTPS only.
+HTTPS = env_bool("HTTPS", True)
+HTTPS_ONLY = HTTPS and not DEBUG
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS_ONLY
+if HTTPS_ONLY:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -264,8 +283,33 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+
+def site_url(value):
+    """SITE_URL checked: http or https, a host, perhaps a port, no path; no trailing slash."""
+    parts = urlsplit(value.strip())
+    try:
+        valid_port = parts.port is None or parts.port > 0
+    except ValueError:
+        valid_port = False
+    if (
+        not valid_port
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username
+        or parts.path.strip("/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the public address of the site, such as "
+            f"https://congdoan.example.vn or http://127.0.0.1:8000 (not {value!r})."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 WAGTAIL_SITE_NAME = "Union Democracy Tracker"
-WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The public address for links sent by e-mail, the sitemap and Wagtail (see site_address.py).
+WAGTAILADMIN_BASE_URL = site_url(env("SITE_URL", "http://127.0.0.1:8000"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 

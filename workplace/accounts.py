@@ -20,6 +20,8 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from union_site import site_address
+
 INVITATION_SUBJECT_TEMPLATE = "portal/accounts/invitation_subject.txt"
 INVITATION_EMAIL_TEMPLATE = "portal/accounts/invitation_email.txt"
 
@@ -41,8 +43,8 @@ def invitations_enabled():
 
 
 def site_url(path):
-    """An absolute address on the public site, for links sent by e-mail."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    """An absolute address on the public site (SITE_URL), for links sent by e-mail."""
+    return site_address.absolute_url(path)
 
 
 def invitation_link(user):

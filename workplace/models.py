@@ -408,10 +408,54 @@ class Enterprise(TrackedModel):
 
     def clean(self):
         super().clean()
-        self.clean_against(None, Calendar.live())
+        stored = None
+        if self.pk and not self._state.adding:
+            stored = type(self)._base_manager.filter(pk=self.pk).first()
+        self.clean_against(stored, Calendar.live())
 
     def clean_against(self, stored, calendar):
         self.refuse_future_dates(calendar.today)
+        if stored is not None and self.narrows_union_life(stored):
+            self.refuse_records_outside_union_life()
+
+    def narrows_union_life(self, stored):
+        """Whether this change moves the union's establishment later or its end earlier."""
+        later_start = (
+            self.union_established_on is not None
+            and self.union_established_on > stored.union_established_on
+        )
+        earlier_end = self.dissolved_on is not None and (
+            stored.dissolved_on is None or self.dissolved_on < stored.dissolved_on
+        )
+        return later_start or earlier_end
+
+    def refuse_records_outside_union_life(self):
+        """The unit's own records must stay within the union's life: the dates are refused
+        rather than records quietly left before the union existed or after it ended."""
+        first, last = self.record_date_range()
+        errors = {}
+        if first is not None and self.union_established_on and first < self.union_established_on:
+            errors["union_established_on"] = _(
+                "The unit has records from %(date)s, before this date; correct or delete them "
+                "first."
+            ) % {"date": format_day(first)}
+        if last is not None and self.dissolved_on and last > self.dissolved_on:
+            errors["dissolved_on"] = _(
+                "The unit has records up to %(date)s, after this date; correct or delete them "
+                "first."
+            ) % {"date": format_day(last)}
+        if errors:
+            raise ValidationError(errors)
+
+    def record_date_range(self):
+        """The first and last date of the unit's records of every kind (None when none)."""
+        days = []
+        for model in (HeadcountDeclaration, WorkerConference, CollectiveAgreement, Dialogue):
+            found = model._base_manager.filter(enterprise_id=self.pk).aggregate(
+                first=models.Min(model.date_field), last=models.Max(model.date_field)
+            )
+            days += [day for day in found.values() if day is not None]
+        return (min(days), max(days)) if days else (None, None)
 
 
 class EnterpriseRecord(TrackedModel):
@@ -469,7 +513,8 @@ class EnterpriseRecord(TrackedModel):
         return self.enterprise.union_established_on if self.enterprise_id else None
 
     def check_dates_within_union_life(self, today=None):
-        """Reject dates in the future or before the union existed: such records cannot be true."""
+        """Reject dates in the future, before the union existed or after the unit was
+        dissolved: such records cannot be true."""
         self.refuse_future_dates(today or timezone.localdate())
         day, earliest = self.record_date, self.earliest_record_date
         if day is not None and earliest is not None and day < earliest:
@@ -479,6 +524,14 @@ class EnterpriseRecord(TrackedModel):
                         "The date is before the union was established (%(established)s)."
                     )
                     % {"established": format_day(earliest)}
+                }
+            )
+        dissolved = self.enterprise.dissolved_on if self.enterprise_id else None
+        if day is not None and dissolved is not None and day > dissolved:
+            raise ValidationError(
+                {
+                    self.date_field: _("The date is after the unit was dissolved (%(date)s).")
+                    % {"date": format_day(dissolved)}
                 }
             )
 
@@ -525,7 +578,7 @@ class HeadcountDeclaration(EnterpriseRecord):
         ]
 
     def __str__(self):
-        return f"{self.enterprise_id} @ {self.as_of}"
+        return f"{self.enterprise_id} @ {shown_day(self.as_of)}"
 
 
 class WorkerConference(EnterpriseRecord):
@@ -567,7 +620,7 @@ class WorkerConference(EnterpriseRecord):
         ]
 
     def __str__(self):
-        return f"{self.enterprise_id} @ {self.held_on}"
+        return f"{self.enterprise_id} @ {shown_day(self.held_on)}"
 
 
 class CollectiveAgreement(EnterpriseRecord):
@@ -626,6 +679,12 @@ class CollectiveAgreement(EnterpriseRecord):
                 ),
             ),
             models.CheckConstraint(
+                condition=Q(effective_from__gte=F("signed_on")),
+                name="agreement_effective_after_signing",
+                violation_error_code="effective_from",
+                violation_error_message=_("An agreement cannot take effect before it is signed."),
+            ),
+            models.CheckConstraint(
                 condition=Q(submitted_on__isnull=True) | Q(submitted_on__gte=F("signed_on")),
                 name="agreement_submitted_after_signing",
                 violation_error_code="submitted_on",
@@ -634,7 +693,7 @@ class CollectiveAgreement(EnterpriseRecord):
         ]
 
     def __str__(self):
-        return f"{self.enterprise_id} @ {self.signed_on}"
+        return f"{self.enterprise_id} @ {shown_day(self.signed_on)}"
 
     @classmethod
     def expiry_window(cls, effective_from):
@@ -721,7 +780,7 @@ class Dialogue(EnterpriseRecord):
         ]
 
     def __str__(self):
-        return f"{self.enterprise_id} @ {self.held_on} ({self.kind})"
+        return f"{self.enterprise_id} @ {shown_day(self.held_on)} ({self.get_kind_display()})"
 
 
 class ReportingPeriod(FieldKeyedConstraints):
@@ -885,6 +944,11 @@ class User(AbstractUser):
         super().clean()
         if self.role == self.Role.REVIEWER and not self.union_body_id:
             raise ValidationError({"union_body": _("A reviewer must be attached to a union body.")})
+
+
+def shown_day(day):
+    """31/12/2023, or nothing for a record whose date is not filled in yet."""
+    return format_day(day) if day else ""
 
 
 def local_moment(moment):

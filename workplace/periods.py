@@ -1,11 +1,17 @@
-"""The reporting-period lifecycle: open → locked → published, and back to open with a reason."""
+"""The reporting-period lifecycle: open → locked → published, and back to open with a reason.
+
+Publishing and unlocking are announced with two signals, so that what the public site builds
+on a published period (its results page, its cached pages) follows without this module
+knowing about the site. Both are sent inside the transaction that changes the period: a
+receiver's writes stand or fall with it, and work that must wait for the commit (clearing a
+shared cache) is the receiver's to put in ``transaction.on_commit``.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from cms.cache import clear_public_cache
 
 from . import audit
 from .compliance import compute_coverage
@@ -13,6 +19,11 @@ from .freeze_lock import freezing_periods
 from .models import ReportingPeriod
 
 Status = ReportingPeriod.Status
+
+# Sent with ``period=`` each time ``publish`` runs, also for a period already published.
+period_published = Signal()
+# Sent with ``period=`` when a locked or published period returns to open.
+period_unlocked = Signal()
 
 
 @transaction.atomic
@@ -41,7 +52,7 @@ def publish(period):
         period.published_at = timezone.now()
         period.save(update_fields=["status", "published_at"])
         audit.record("publish", period)
-    transaction.on_commit(clear_public_cache)
+    period_published.send(sender=ReportingPeriod, period=period)
     return period
 
 
@@ -58,5 +69,5 @@ def unlock(period, reason):
     period.published_at = None
     period.save(update_fields=["status", "snapshot", "locked_at", "published_at"])
     audit.record("unlock", period, reason=reason.strip())
-    transaction.on_commit(clear_public_cache)
+    period_unlocked.send(sender=ReportingPeriod, period=period)
     return period

@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from union_site import site_address
+
 from .models import CollectiveAgreement, Enterprise, User, WorkerConference
 
 EXPIRY_WARNING_DAYS = 90
@@ -111,7 +113,8 @@ def reviewer_messages(reminders):
 
 
 def message(user, template, items):
-    context = {"user": user, "items": items, "site_url": settings.WAGTAILADMIN_BASE_URL}
+    # Links lead to the configured public address (SITE_URL), with no doubled slash.
+    context = {"user": user, "items": items, "site_url": site_address.base_url()}
     subject = render_to_string(f"{template}_subject.txt", context).strip()
     body = render_to_string(f"{template}.txt", context)
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 
 register = template.Library()
@@ -13,7 +14,8 @@ NATIVE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 def language_versions(context):
     """This URL in every language: absolute address, code, native name, whether current."""
     request = context.get("request")
-    if request is None:
+    if request is None or not _host_allowed(request):
+        # A server error page has no request, and the page refusing a host must not name it.
         return []
     current = context.get("LANGUAGE_CODE") or settings.LANGUAGE_CODE
     path = request.get_full_path()
@@ -26,3 +28,11 @@ def language_versions(context):
         }
         for code, _name in settings.LANGUAGES
     ]
+
+
+def _host_allowed(request):
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True

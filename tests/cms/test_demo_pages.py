@@ -1,4 +1,5 @@
-"""load_demo creates the demo's pages once: home text, the 2023-h1 results, one article."""
+"""load_demo creates the demo's pages once: home text, the results of the two published
+periods (2022-h1 and 2023-h1), one article."""
 
 import io
 
@@ -19,23 +20,40 @@ def page_counts():
 
 
 def test_load_demo_creates_the_pages_once(demo):
-    assert page_counts() == (1, 1, 1)
-    results, article = ResultsPage.objects.get(), ArticlePage.objects.get()
+    assert page_counts() == (1, 2, 1)
+    results = ResultsPage.objects.get(period__slug="2023-h1")
+    article = ArticlePage.objects.get()
     assert results.live and article.live
-    assert results.period.slug == "2023-h1"
+    assert (results.slug, results.title, results.title_en) == (
+        "ket-qua-2023-h1",
+        "Kết quả 6 tháng đầu năm 2023",
+        "Results for the first half of 2023",
+    )
+    assert "Liên đoàn Lao động tỉnh đã chốt" in results.intro
+    earlier = ResultsPage.objects.get(period__slug="2022-h1")
+    assert earlier.live and earlier.slug == "ket-qua-2022-h1"
     assert article.source_period.slug == "2023-h1"
     home = HomePage.objects.get()
     home.intro_en = "<p>Changed by an editor.</p>"
     home.save_revision().publish()
 
     call_command("load_demo", stdout=io.StringIO())
-    assert page_counts() == (1, 1, 1)
+    assert page_counts() == (1, 2, 1)
     assert HomePage.objects.get().intro_en == "<p>Changed by an editor.</p>"
+
+
+def test_the_demo_home_page_compares_with_a_year_earlier(client, demo):
+    vietnamese = client.get("/").content.decode()
+    assert "6 tháng đầu năm 2022" in vietnamese
+    assert 'href="/ket-qua-2022-h1/"' in vietnamese and 'href="/ket-qua-2023-h1/"' in vietnamese
+    english = client.get("/en/").content.decode()
+    assert "percentage points on First half of 2022" in english
+    assert client.get("/en/ket-qua-2022-h1/").status_code == 200
 
 
 def test_demo_pages_show_the_seed_figures_in_both_languages(client, h1_2023):
     load_demo_pages()
-    results = ResultsPage.objects.get().url
+    results = ResultsPage.objects.get(period=h1_2023).url
     article = ArticlePage.objects.get().url
     home = client.get("/").content.decode()
     assert "95/104 (91,3%)" in home and "97/104 (93,3%)" in home and "141" in home

@@ -47,8 +47,10 @@ def test_methodology_is_written_from_the_period_rules(client, make_period, make_
     )
     html = client.get("/en" + make_results_page(period).url).content.decode()
     assert "at least 12 union members" in html
-    assert "1 January 2024 to 30 June 2024" in html
-    assert "in effect on 30 June 2024" in html
+    # Dates for people are dd/mm/yyyy on the English pages too.
+    assert "from 01/01/2024 to 30/06/2024" in html
+    assert "in effect on 30/06/2024" in html
+    assert "June" not in html
 
 
 def _download(client, html, kind):

@@ -1,11 +1,34 @@
-"""The demo province, loaded through the real importer, gives the seed report's figures."""
+"""The demo province, loaded through the real importer: the seed report's figures, 2022-h1
+published beside them, and records in the current year so that every list and view of today
+has something in it, whatever the year."""
 
+import datetime
+import importlib.util
 import io
 import json
+from decimal import Decimal
 
+import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
+from wagtail.models import Revision
 
-from workplace.models import Dialogue, Enterprise, HeadcountDeclaration, ReportingPeriod
+from workplace import demo
+from workplace.compliance import compute_coverage
+from workplace.models import (
+    AuditEntry,
+    CollectiveAgreement,
+    Dialogue,
+    Enterprise,
+    HeadcountDeclaration,
+    ReportingPeriod,
+    User,
+    WorkerConference,
+)
+from workplace.portal.review import expiring_agreements, late_agreements
+
+RECORDS = (HeadcountDeclaration, WorkerConference, CollectiveAgreement, Dialogue)
 
 
 def coverage_json(slug, *extra):
@@ -14,8 +37,43 @@ def coverage_json(slug, *extra):
     return json.loads(out.getvalue())
 
 
+def load_demo():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def year_to_date(today):
+    """The portal's default view: this year up to today."""
+    return ReportingPeriod(
+        slug="", name="ytd", start=datetime.date(today.year, 1, 1), end=today, min_members=10
+    )
+
+
+def everything():
+    """What a second run must leave exactly as it was."""
+    return (
+        Enterprise.objects.count(),
+        *(model.objects.count() for model in RECORDS),
+        AuditEntry.objects.count(),
+        Revision.objects.count(),
+        list(ReportingPeriod.objects.order_by("slug").values_list("slug", "status")),
+    )
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    """Run as if today were ``day`` (the importer, the demo and the lists all ask Django)."""
+
+    def move_to(day):
+        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+        return day
+
+    return move_to
+
+
 def test_demo_reproduces_the_seed_report_and_loads_again_without_change(db):
-    call_command("load_demo", stdout=io.StringIO())
+    load_demo()
     report = coverage_json("2023-h1")
     totals = report["totals"]
     assert report["period"]["status"] == "published"
@@ -28,31 +86,119 @@ def test_demo_reproduces_the_seed_report_and_loads_again_without_change(db):
     assert sum(row["units"] for row in report["breakdown"]) == 141
     assert coverage_json("2023-h1", "--live")["totals"] == totals
 
-    counts = (
-        Enterprise.objects.count(),
-        HeadcountDeclaration.objects.count(),
-        Dialogue.objects.count(),
-    )
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    summaries = [line for line in out.getvalue().splitlines() if "dòng" in line]
-    assert len(summaries) == 9
+    before = everything()
+    out = load_demo()
+    summaries = [line for line in out.splitlines() if "dòng" in line]
+    # The nine seed files, then this year's headcounts, conferences, agreements, dialogues.
+    assert len(summaries) == 9 + 4
     assert all("— 0 mới, 0 cập nhật" in line for line in summaries)
-    assert (
-        Enterprise.objects.count(),
-        HeadcountDeclaration.objects.count(),
-        Dialogue.objects.count(),
-    ) == counts
+    assert "waiting for verification" not in out
+    assert everything() == before
     assert coverage_json("2023-h1")["totals"] == totals
 
 
-def test_demo_other_periods_are_open_and_plausible(db):
-    call_command("load_demo", stdout=io.StringIO())
-    for slug in ("2022-h1", "2022", "2023"):
+def test_2022_h1_is_published_beside_2023_h1_and_the_rest_stay_open(db):
+    load_demo()
+    earlier = coverage_json("2022-h1")
+    assert earlier["period"]["status"] == "published"
+    assert earlier["totals"]["units"] < 141 and earlier["totals"]["conference_held"] > 0
+    for slug in ("2022", "2023"):
         report = coverage_json(slug)
         totals = report["totals"]
         assert report["period"]["status"] == "open"
         assert 120 <= totals["units"] <= 150
         assert 0 < totals["conference_held"] <= totals["eligible"] < totals["units"]
         assert 0 < totals["agreement_in_force"] <= totals["eligible"]
-    assert ReportingPeriod.objects.get(slug="2023").status == "open"
+
+
+def assert_alive(today):
+    """Every view of today has something in it, and nothing is dated after today."""
+    figures = compute_coverage(year_to_date(today))["totals"]
+    assert figures["units"] >= 141
+    assert figures["declared"] > 100
+    assert 0 < figures["conference_held"] <= figures["eligible"]
+    assert figures["agreement_in_force"] > 0.8 * figures["eligible"]
+    assert figures["dialogues"] > 0
+    staff = User.objects.get(username="lanhdao.ldld")
+    assert expiring_agreements(staff, today).count() >= 5
+    recent = today - datetime.timedelta(days=100)
+    late = late_agreements(staff, today).filter(signed_on__gte=recent, submitted_on=None)
+    assert late.count() >= 2
+    pending = Enterprise.objects.filter(registration=Enterprise.Registration.PENDING)
+    assert pending.count() == 3
+    assert all(unit.registered_by is not None for unit in pending)
+    for model in RECORDS:
+        assert not model.objects.filter(**{f"{model.date_field}__gt": today}).exists()
+    # This year's records sit after the seed's periods, which keep their figures.
+    living = CollectiveAgreement.objects.filter(signed_on__gte=datetime.date(2024, 1, 1))
+    assert living.exists()
+
+
+def test_the_demo_is_alive_today(db):
+    load_demo()
+    assert_alive(timezone.localdate())
+
+
+@pytest.mark.parametrize("day", ["2025-01-03", "2031-08-19"])
+def test_the_demo_is_alive_in_any_year(db, on_day, day):
+    today = on_day(datetime.date.fromisoformat(day))
+    load_demo()
+    assert_alive(today)
+    assert coverage_json("2023-h1")["totals"]["conference_held"] == 95
+
+
+def record_keys():
+    return {
+        (model.__name__, enterprise, day)
+        for model in RECORDS
+        for enterprise, day in model.objects.values_list("enterprise__tax_code", model.date_field)
+    }
+
+
+def test_a_later_run_adds_the_records_whose_day_has_come_and_keeps_the_others(db, on_day):
+    on_day(datetime.date(2030, 5, 3))
+    load_demo()
+    earlier = record_keys()
+    later = on_day(datetime.date(2030, 6, 20))
+    load_demo()
+    now = record_keys()
+    assert earlier < now
+    assert all(day <= later for _model, _unit, day in now)
+    assert_alive(later)
+
+
+def check_demo():
+    path = settings.BASE_DIR / "fixtures" / "check_demo.py"
+    spec = importlib.util.spec_from_file_location("check_demo_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def as_engine(figures):
+    """check_demo's rates are Decimals; the engine's JSON-ready figures are floats."""
+    return {
+        key: float(value) if isinstance(value, Decimal) else value for key, value in figures.items()
+    }
+
+
+def test_the_independent_recount_matches_the_engine_for_every_period(db, tmp_path):
+    load_demo()
+    today = timezone.localdate()
+    demo.write_living_files(today, tmp_path)
+    recount = check_demo()
+    data = recount.load(demo.DEMO_DIR, tmp_path)
+    assert recount.all_problems(data) == []
+    assert recount.future_problems(data, today) == []
+    periods = list(ReportingPeriod.objects.order_by("start", "end"))
+    assert [p.slug for p in periods] == ["2022-h1", "2022", "2023-h1", "2023"]
+    for period in [*periods, year_to_date(today)]:
+        rules = {
+            "slug": period.slug,
+            "start": period.start,
+            "end": period.end,
+            "min_members": period.min_members,
+        }
+        expected = as_engine(recount.indicators(rules, data))
+        totals = compute_coverage(period)["totals"]
+        assert {key: totals[key] for key in expected} == expected, period.slug

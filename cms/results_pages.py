@@ -1,0 +1,85 @@
+"""Every published period has a results page on the public site.
+
+``workplace.periods`` announces publishing and unlocking with signals; ``cms.apps`` connects
+the two receivers below. Publishing brings the period's results page up: the one it already
+has (an editor's text is kept from one publication to the next), else a new one under the
+home page. Unlocking takes its pages down without deleting them. Either way the public cache
+is cleared once the change is committed.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import figures
+from .cache import clear_public_cache
+from .models import HomePage, ResultsPage
+
+logger = logging.getLogger(__name__)
+
+SLUG_PREFIX = "ket-qua-"  # Vietnamese for "results of": /ket-qua-2023-h1/
+
+
+def results_titles(period):
+    """The page title in Vietnamese and in English: 'Kết quả 6 tháng đầu năm 2023'."""
+    # The period's name exactly as the federation wrote it, as the home page lists it.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Results for %(period)s") % {"period": period.name}
+    with translation.override("en"):
+        title_en = _("Results for %(period)s") % {"period": figures.english_period_phrase(period)}
+    return title, title_en
+
+
+def free_slug(parent, wanted):
+    """``wanted``, or ``wanted-2``, ``wanted-3``… if a page beside it already has that slug."""
+    taken = set(parent.get_children().values_list("slug", flat=True))
+    slug, number = wanted, 2
+    while slug in taken:
+        slug, number = f"{wanted}-{number}", number + 1
+    return slug
+
+
+def bring_up_results_page(period):
+    """The period's live results page, brought back or created; None without a home page."""
+    pages = ResultsPage.objects.filter(period=period).order_by("path")
+    live = pages.live().first()
+    if live is not None:
+        return live
+    page = pages.first()
+    if page is not None:
+        # Taken down when the period was unlocked: back with its text as last saved.
+        (page.get_latest_revision() or page.save_revision()).publish()
+        return page
+    home = HomePage.objects.first()
+    if home is None:
+        logger.warning("No home page yet: period %s has no results page", period.slug)
+        return None
+    title, title_en = results_titles(period)
+    page = ResultsPage(
+        slug=free_slug(home, SLUG_PREFIX + period.slug),
+        title=title,
+        title_en=title_en,
+        period=period,
+    )
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def take_down_results_pages(period):
+    """Unpublish the period's results pages; they are kept for its next publication."""
+    for page in ResultsPage.objects.filter(period=period).live():
+        page.unpublish()
+
+
+def period_published(sender, period, **kwargs):
+    bring_up_results_page(period)
+    transaction.on_commit(clear_public_cache)
+
+
+def period_unlocked(sender, period, **kwargs):
+    take_down_results_pages(period)
+    transaction.on_commit(clear_public_cache)

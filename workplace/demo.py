@@ -1,0 +1,107 @@
+"""The demo province kept alive: this year's records, and registrations waiting for a reviewer.
+
+``fixtures/make_demo.py`` writes the seed (``fixtures/demo/*.csv``, 2022 and 2023) and draws,
+from today's date, the records the seed's units keep in the current year; ``load_demo``
+imports both with the importer (``import_file`` and the same resources as
+``import_records``), as the federation would load its own files. Registrations waiting for
+verification cannot come that way, since an import verifies every unit it loads: they are made
+as the portal makes them.
+"""
+
+import datetime
+import functools
+import importlib.util
+import sys
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+
+from .audit import acting_as
+from .models import Area, Enterprise, ReportingPeriod, UnionBody, User
+from .spreadsheets import import_file
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+DEMO_DIR = FIXTURES_DIR / "demo"
+# The date that places each kind of record in a period.
+DATE_COLUMNS = {
+    "headcounts": "as_of",
+    "conferences": "held_on",
+    "agreements": "signed_on",
+    "dialogues": "held_on",
+}
+
+
+class DemoImportError(Exception):
+    """A demo file the importer refused; the message lists the first errors."""
+
+
+@functools.cache
+def generator():
+    """``fixtures/make_demo.py``, loaded from its file: it is a script, not a package."""
+    spec = importlib.util.spec_from_file_location("demo_generator", FIXTURES_DIR / "make_demo.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+def import_demo_file(kind, path):
+    outcome = import_file(kind, path)
+    if outcome.errors:
+        raise DemoImportError("\n".join(str(error) for error in outcome.errors[:20]))
+    return outcome
+
+
+def write_living_files(today, directory):
+    """This year's records as CSV files in ``directory``: [(kind, path)], in import order.
+
+    Rows dated inside a locked or published period are left out: such records cannot change,
+    and a period someone froze in the demo must not stop it from loading.
+    """
+    make_demo = generator()
+    frozen_on = ReportingPeriod.objects.frozen_calendar()
+    files = []
+    for kind, rows in make_demo.living_demo(today).items():
+        column = make_demo.COLUMNS[kind].index(DATE_COLUMNS[kind])
+        kept = [row for row in rows if frozen_on(datetime.date.fromisoformat(row[column])) is None]
+        path = Path(directory) / f"{kind}.csv"
+        make_demo.write_csv(path, make_demo.COLUMNS[kind], kept)
+        files.append((kind, path))
+    return files
+
+
+def load_living_records(today):
+    """Import this year's records as of ``today``; the importer's outcome for each kind."""
+    with tempfile.TemporaryDirectory() as directory:
+        return [import_demo_file(kind, path) for kind, path in write_living_files(today, directory)]
+
+
+def add_pending_registrations(today):
+    """Register the demo's new enterprises as their officers would in the portal, waiting for
+    verification by the reviewer of their union body; one already known (waiting, verified or
+    rejected) is left as it is.
+
+    They are not added to the officer's units: officers.csv lists those, and importing it
+    again would take them away, so a second run would not leave everything as it was.
+    """
+    created = []
+    for row in generator().pending_registrations(today):
+        if Enterprise.objects.filter(tax_code=row["tax_code"]).exists():
+            continue
+        officer = User.objects.filter(username=row["registered_by"]).first()
+        unit = Enterprise(
+            tax_code=row["tax_code"],
+            name=row["name"],
+            sector=row["sector"],
+            area=Area.objects.get(code=row["area_code"]),
+            union_body=UnionBody.objects.get(code=row["union_body_code"]),
+            union_established_on=datetime.date.fromisoformat(row["union_established_on"]),
+            registration=Enterprise.Registration.PENDING,
+            registered_by=officer,
+        )
+        unit.full_clean()
+        with acting_as(officer, "portal"):
+            unit.save()
+        created.append(unit)
+    return created
