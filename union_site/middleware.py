@@ -17,6 +17,13 @@ RETRY_AFTER_SECONDS = 60
 _MARK = "_database_unavailable"
 
 
+def database_busy(error):
+    """Whether ``error`` says another writer holds the database for now (SQLite's lock, a
+    PostgreSQL lock timeout): worth trying again in a moment, not an outage."""
+    text = str(error).lower()
+    return isinstance(error, OperationalError) and ("locked" in text or "lock timeout" in text)
+
+
 def database_unavailable_response():
     """A 503 page that needs neither the database nor the request: no traceback, ever."""
     try:

@@ -8,8 +8,11 @@ import functools
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError, transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from union_site.middleware import database_busy
 from workplace.models import Enterprise
 
 
@@ -43,3 +46,26 @@ def reviewer_view(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def save_unless_busy(form, save):
+    """Run ``save`` in a transaction; when another writer holds the database past the wait,
+    say so on the form, which keeps everything the person typed, instead of failing.
+
+    Returns whether it saved.
+    """
+    try:
+        with transaction.atomic():
+            save()
+    except OperationalError as error:
+        if not database_busy(error):
+            raise
+        form.add_error(
+            None,
+            _(
+                "The database is busy with another change right now. Nothing was saved, and "
+                "what you entered is kept below: press Save again in a moment."
+            ),
+        )
+        return False
+    return True

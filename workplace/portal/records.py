@@ -13,7 +13,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -36,7 +36,7 @@ from workplace.models import (
     WorkerConference,
 )
 
-from .access import portal_view, record_for, unit_for
+from .access import portal_view, record_for, save_unless_busy, unit_for
 from .record_forms import AgreementForm, ConferenceForm, DialogueForm, HeadcountForm
 
 
@@ -133,15 +133,13 @@ def save_form(form):
     """Save the form's record; what a concurrent change made invalid since the form was
     checked (a duplicate, a period locked meanwhile) becomes a form error, not a 500."""
     try:
-        with transaction.atomic():
-            form.save()
+        return save_unless_busy(form, form.save)
     except IntegrityError:
         form.add_error(form.date_field, form.duplicate_message())
         return False
     except ValidationError as error:
         form.add_error(None, error)
         return False
-    return True
 
 
 def warn_if_submitted_late(request, record):

@@ -6,7 +6,6 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +25,7 @@ from workplace.models import (
     WorkerConference,
 )
 
-from .access import is_reviewer_or_staff, portal_view, reviewer_view, unit_for
+from .access import is_reviewer_or_staff, portal_view, reviewer_view, save_unless_busy, unit_for
 from .records import lock_notice_of
 from .unit_forms import (
     OfficerProfileForm,
@@ -73,12 +72,16 @@ def home(request):
 def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            unit = form.save(commit=False)
-            unit.registration = Registration.PENDING
-            unit.registered_by = request.user
+        unit = form.save(commit=False)
+        unit.registration = Registration.PENDING
+        unit.registered_by = request.user
+
+        def save():
             unit.save()
             request.user.units.add(unit)
+
+        if not save_unless_busy(form, save):
+            return render(request, "portal/units/register.html", {"form": form})
         messages.success(
             request,
             _("The unit is registered and waits for verification by %(body)s.")
@@ -166,15 +169,16 @@ def edit_profile(request, pk):
     if request.method == "POST" and form.is_valid():
         form.apply_version()
         try:
-            form.save()
+            saved = save_unless_busy(form, form.save)
         except StaleRecordError as error:
             stale = Enterprise.objects.get(pk=unit.pk)
             form.add_error(None, str(error))
             form.data = form.data.copy()
             form.data["version"] = stale.version
         else:
-            messages.success(request, _("The unit's details were saved."))
-            return redirect("portal:unit", pk=unit.pk)
+            if saved:
+                messages.success(request, _("The unit's details were saved."))
+                return redirect("portal:unit", pk=unit.pk)
     return render(request, "portal/units/edit.html", {"unit": unit, "form": form, "stale": stale})
 
 
