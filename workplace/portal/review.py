@@ -19,10 +19,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from workplace.compliance import (
     FALLS_SHORT,
     NOT_REQUIRED,
+    Figures,
     compute_coverage,
     format_ratio,
     standing_from_row,
@@ -155,6 +157,18 @@ def scoped_breakdown(report, by, user):
     return rows
 
 
+# The figures of ``display_row`` the dashboard shows, in order, with their labels.
+DISPLAYED_FIGURES = {
+    "units": gettext_lazy("Units in scope"),
+    "eligible": gettext_lazy("Eligible"),
+    "conference": gettext_lazy("Worker conference held"),
+    "agreement": gettext_lazy("Collective agreement in force"),
+    "periodic_dialogue": gettext_lazy("Periodic dialogue held"),
+    "dialogues": gettext_lazy("Dialogues"),
+    "declared": gettext_lazy("Headcount declared"),
+}
+
+
 def display_row(row, url=None):
     return {
         "code": row.get("code", ""),
@@ -172,6 +186,39 @@ def display_row(row, url=None):
         "dialogues": row["dialogues"],
         "declared": format_ratio(row["declared"], row["units"], row["declared_rate"]),
     }
+
+
+def frozen_totals(period, user):
+    """The figures frozen when ``period`` was locked, for the user's scope, in display form.
+
+    The snapshot holds every union body with its whole subtree, so a reviewer's scope is the
+    row of their own body; federation staff see the snapshot's totals. None while the period
+    is open (or for a body that had no unit when it was locked: an empty row).
+    """
+    if period is None or not period.is_frozen or not period.snapshot:
+        return None
+    snapshot = period.snapshot
+    if user.is_federation:
+        row = snapshot["totals"]
+    else:
+        code = user.union_body.code if user.union_body else None
+        found = [r for r in snapshot["breakdowns"]["union_body"] if r["code"] == code]
+        row = found[0] if found else Figures().as_dict()
+    return display_row({"name": _("Total"), **row})
+
+
+def figure_list(row, frozen=None):
+    """The dashboard's figures of ``row`` with their labels; with ``frozen``, each says
+    whether today's records moved it away from the frozen figure."""
+    return [
+        {
+            "key": key,
+            "label": label,
+            "value": row[key],
+            "moved": frozen is not None and frozen[key] != row[key],
+        }
+        for key, label in DISPLAYED_FIGURES.items()
+    ]
 
 
 def coverage_tables(report, user, period):
@@ -217,11 +264,15 @@ def dashboard(request):
             raise Http404(_("There is no reporting period yet."))
         return coverage_export(report, by, user, period, fmt)
 
+    totals = display_row({"name": _("Total"), **report["totals"]}) if report else None
+    frozen = frozen_totals(period, user)
     context = {
         "period": period,
         "periods": ReportingPeriod.objects.defer("snapshot"),
         "pending_count": units.filter(registration=Enterprise.Registration.PENDING).count(),
-        "totals": display_row({"name": _("Total"), **report["totals"]}) if report else None,
+        "totals": totals,
+        "frozen": frozen and figure_list(frozen),
+        "live_figures": totals and figure_list(totals, frozen),
         "tables": coverage_tables(report, user, period) if report else [],
         "all_units_url": period and list_url("portal:review_units", period=period.slug),
         "short_units_url": period

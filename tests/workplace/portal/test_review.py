@@ -626,3 +626,36 @@ def test_the_views_of_the_unit_list_keep_the_other_filters(named, period, visit)
     assert [link["current"] for link in links] == [False, False, True]
     assert all("area=186" in link["url"] for link in links)
     assert "not_required=1" not in links[1]["url"] and "shortfall=1" in links[1]["url"]
+
+
+def test_a_published_periods_dashboard_shows_its_frozen_figures_and_marks_todays_apart(
+    named, period, visit
+):
+    from workplace import periods
+
+    meet_every_indicator(named["unit_a"])
+    periods.publish(period)
+    # A unit registered late, with an old establishment: today's records, not the frozen ones.
+    make_late = named["unit_a"].__class__.objects.filter(pk=named["unit_a"].pk).values()[0]
+    late = named["unit_a"].__class__(
+        **{k: v for k, v in make_late.items() if k not in ("id", "tax_code", "version")},
+        tax_code="4900999999",
+    )
+    late.save()
+
+    response = visit(named["reviewer_a"], "portal:review", period=period.slug)
+
+    frozen = {figure["key"]: figure["value"] for figure in response.context["frozen"]}
+    live = {figure["key"]: figure for figure in response.context["live_figures"]}
+    assert frozen["units"] == 1
+    assert live["units"]["value"] == 2
+    assert live["units"]["moved"]
+    assert not live["dialogues"]["moved"]
+    html = text_of(response)
+    assert html.index('id="frozen-heading"') < html.index('class="moved"')
+
+
+def test_an_open_periods_dashboard_has_no_frozen_figures(named, period, visit):
+    response = visit(named["reviewer_a"], "portal:review", period=period.slug)
+    assert response.context["frozen"] is None
+    assert not any(figure["moved"] for figure in response.context["live_figures"])
