@@ -250,12 +250,19 @@ class ResultsPage(BilingualPage):
         return context
 
 
+def _stated_periods_published():
+    """Every period an article states figures of is published (or it states none)."""
+    return (Q(source_period=None) | Q(source_period__status=PUBLISHED)) & (
+        Q(compared_period=None) | Q(compared_period__status=PUBLISHED)
+    )
+
+
 class ArticleQuerySet(PageQuerySet):
     def publicly_visible(self):
-        return self.filter(Q(source_period=None) | Q(source_period__status=PUBLISHED))
+        return self.filter(_stated_periods_published())
 
     def hidden(self):
-        return self.exclude(source_period=None).exclude(source_period__status=PUBLISHED)
+        return self.exclude(_stated_periods_published())
 
 
 class ArticlePage(BilingualPage):
@@ -283,6 +290,18 @@ class ArticlePage(BilingualPage):
             "period is published."
         ),
     )
+    compared_period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="compared_in_articles",
+        verbose_name=gettext_lazy("compared with"),
+        help_text=gettext_lazy(
+            "The earlier period the text compares with. The article is only shown while that "
+            "period is published too."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("title_en"),
@@ -293,13 +312,17 @@ class ArticlePage(BilingualPage):
             [FieldPanel("summary_en"), FieldPanel("body_en")], heading=gettext_lazy("English")
         ),
     ]
-    settings_panels = Page.settings_panels + [FieldPanel("source_period")]
+    settings_panels = Page.settings_panels + [
+        FieldPanel("source_period"),
+        FieldPanel("compared_period"),
+    ]
     search_fields = BilingualPage.search_fields + [
         index.SearchField("summary"),
         index.SearchField("summary_en"),
         index.SearchField("body"),
         index.SearchField("body_en"),
         index.FilterField("source_period"),
+        index.FilterField("compared_period"),
     ]
 
     objects = PageManager.from_queryset(ArticleQuerySet)()
@@ -312,7 +335,14 @@ class ArticlePage(BilingualPage):
 
     @property
     def is_public(self):
-        return self.source_period_id is None or figures.is_public(self.source_period)
+        """Shown only while every period whose figures it states is published."""
+        return all(
+            period_id is None or figures.is_public(period)
+            for period_id, period in (
+                (self.source_period_id, self.source_period),
+                (self.compared_period_id, self.compared_period),
+            )
+        )
 
     @property
     def shown_date(self):

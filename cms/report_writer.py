@@ -1,8 +1,8 @@
 """The report writer: a draft article stating a frozen period's results in Vietnamese and English.
 
 Every sentence is built from the period's snapshot (never from live records) and, where the
-same period a year earlier is locked or published, says how the rates moved. The draft keeps
-the period as its source, so the article can only be shown while that period is published.
+same period a year earlier is published, says how the rates moved. The draft keeps both periods,
+so the article is only shown, listed and found in search while both are published.
 """
 
 from django.core.exceptions import ValidationError
@@ -226,13 +226,15 @@ def report_content(period):
             _("Lock the period “%(period)s” before writing its report.") % {"period": period.name}
         )
     totals = coverage(period)["totals"]
-    previous = figures.comparable_period(period, statuses=figures.FROZEN)
+    # Only a published period may be quoted: a locked one could still change or be withdrawn.
+    previous = figures.comparable_period(period)
     previous_totals = coverage(previous)["totals"] if previous else None
     vi = vietnamese_paragraphs(period, totals, previous, previous_totals)
     en = english_paragraphs(period, totals, previous, previous_totals)
     phrase = figures.english_period_phrase(period)
     summary, summary_en = summaries(totals)
     return {
+        "compared_period": previous,
         "title": f"Kết quả thực hiện dân chủ ở cơ sở tại nơi làm việc {period.name}",
         "title_en": f"Workplace democracy results for {phrase}",
         "summary": summary,

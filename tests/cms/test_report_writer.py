@@ -68,16 +68,16 @@ def test_writing_the_report_creates_a_draft_with_the_snapshot_figures(staff_clie
 def test_the_report_states_the_change_against_a_year_earlier(make_period, h1_2023):
     from .conftest import AREAS_2022_H1
 
-    # A locked (not yet published) year-earlier period is enough for the federation's draft.
-    make_period(
+    earlier = make_period(
         "2022-h1",
         "6 tháng đầu năm 2022",
         "2022-01-01",
         "2022-06-30",
         areas=AREAS_2022_H1,
-        status="locked",
+        status="published",
     )
     content = report_content(h1_2023)
+    assert content["compared_period"] == earlier
     vietnamese = " ".join(str(block["value"]) for block in content["body"])
     english = " ".join(str(block["value"]) for block in content["body_en"])
     assert (
@@ -151,3 +151,54 @@ def test_writing_twice_gives_two_drafts(staff_client, home, h1_2023):
         "bao-cao-2023-h1",
         "bao-cao-2023-h1-2",
     ]
+
+
+def test_a_year_earlier_that_is_only_locked_is_not_quoted(make_period, h1_2023):
+    from .conftest import AREAS_2022_H1
+
+    make_period(
+        "2022-h1",
+        "6 tháng đầu năm 2022",
+        "2022-01-01",
+        "2022-06-30",
+        areas=AREAS_2022_H1,
+        status="locked",
+    )
+    content = report_content(h1_2023)
+    body = " ".join(str(block["value"]) for block in content["body"])
+    assert content["compared_period"] is None
+    assert "87,8" not in body and "Chưa có số liệu cùng kỳ năm trước" in body
+
+
+def test_unlocking_the_compared_period_takes_the_article_down_everywhere(
+    client, staff_client, home, h1_2023, make_period
+):
+    from wagtail.models import Page
+
+    from workplace import periods
+
+    from .conftest import AREAS_2022_H1
+
+    earlier = make_period(
+        "2022-h1",
+        "6 tháng đầu năm 2022",
+        "2022-01-01",
+        "2022-06-30",
+        areas=AREAS_2022_H1,
+        status="published",
+    )
+    staff_client.post(URL.format("2023-h1"))
+    article = ArticlePage.objects.get()
+    article.save_revision().publish()
+    url = article.url
+    assert client.get(url).status_code == 200
+    client.logout()
+    found = client.get("/search/", {"q": "87,8%"}).content.decode()
+    assert url in found
+
+    periods.unlock(earlier, reason="Sửa số liệu")
+
+    assert client.get(url).status_code == 404
+    assert url not in client.get("/search/", {"q": "87,8%"}).content.decode()
+    assert url not in client.get("/").content.decode()
+    assert Page.objects.get(pk=article.pk).live  # the editors' text is kept
