@@ -52,6 +52,8 @@ COMPARISONS = {
     "gte": operator.ge,
     "lt": operator.lt,
     "lte": operator.le,
+    "range": lambda value, bounds: bounds[0] <= value <= bounds[1],
+    "in": lambda value, choices: value in choices,
 }
 
 

@@ -127,6 +127,16 @@ class FrozenPeriodError(ValidationError):
         }
         return cls({field_name: [ValidationError(message, code="frozen_period")]})
 
+    @classmethod
+    def for_figures(cls, period):
+        """A change that would move what a record or unit counts for in ``period``."""
+        message = _(
+            "This change would alter the figures of the reporting period “%(period)s” "
+            "(%(status)s), which are frozen: it cannot be made until the federation unlocks "
+            "that period."
+        ) % {"period": period.name, "status": period.get_status_display().lower()}
+        return cls({NON_FIELD_ERRORS: [ValidationError(message, code="frozen_period")]})
+
 
 @dataclasses.dataclass(frozen=True)
 class Calendar:
@@ -417,6 +427,33 @@ class Enterprise(TrackedModel):
         self.refuse_future_dates(calendar.today)
         if stored is not None and self.narrows_union_life(stored):
             self.refuse_records_outside_union_life()
+        if stored is not None:
+            periods = getattr(calendar.frozen_on, "periods", None)
+            self.refuse_frozen_dates(stored, periods=periods)
+
+    def refuse_frozen_dates(self, stored, deleting=False, frozen_on=None, periods=None):
+        """A unit counted in a frozen period stays counted there: its union's establishment
+        may not move after the period's end, nor may it be dissolved, rejected or deleted
+        within the period. A unit registered late is not in the frozen figures (it shows as
+        drift), so verifying it is allowed."""
+        if stored is None or stored.registration != self.Registration.VERIFIED:
+            return
+        if periods is None:
+            periods = list(ReportingPeriod.objects.frozen())
+        for period in periods:
+            if not (period.locked_at and self.created_at and self.created_at <= period.locked_at):
+                continue  # registered since the period was frozen: not in its figures
+            after = False if deleting else self.counted_in(period)
+            if stored.counted_in(period) != after:
+                raise FrozenPeriodError.for_figures(period)
+
+    def counted_in(self, period):
+        """Whether the unit is one of ``period``'s units, by the engine's own condition."""
+        from .bulk_import import evaluate
+        from .querysets import in_scope_condition
+
+        values = {field.name: getattr(self, field.attname) for field in self._meta.fields}
+        return bool(evaluate(in_scope_condition(period), values))
 
     def narrows_union_life(self, stored):
         """Whether this change moves the union's establishment later or its end earlier."""
@@ -497,8 +534,13 @@ class EnterpriseRecord(TrackedModel):
 
     def refuse_frozen_dates(self, stored, deleting=False, frozen_on=None):
         """No record dated inside a locked or published period may be added, changed or
-        deleted, whichever path the change takes: the published figures must stay true."""
-        frozen_on = frozen_on or ReportingPeriod.objects.frozen_on
+        deleted, whichever path the change takes: the published figures must stay true.
+
+        Nor may a record dated elsewhere change what it counts for in such a period (an
+        agreement in force at the period's end cut short, a declaration that decides a
+        unit's eligibility then): see ``refuse_figure_changes``.
+        """
+        frozen_on = frozen_on or ReportingPeriod.objects.frozen_calendar()
         days = {stored.record_date} if stored is not None else set()
         if not deleting:
             days.add(self.record_date)
@@ -506,6 +548,44 @@ class EnterpriseRecord(TrackedModel):
             period = frozen_on(day)
             if period is not None:
                 raise FrozenPeriodError.for_record(self.date_field, day, period)
+        periods = getattr(frozen_on, "periods", None)
+        if periods is None:
+            periods = list(ReportingPeriod.objects.frozen())
+        self.refuse_figure_changes(stored, deleting, periods)
+
+    def refuse_figure_changes(self, stored, deleting, periods):
+        """Refuse the change when, for a frozen period, what the record counts for (before:
+        ``stored``, None for a new record; after: this one, unless ``deleting``) differs."""
+        for period in periods:
+            if not self.enterprise_counted_when_frozen(period):
+                continue
+            before = stored.figure_facts(period) if stored is not None else None
+            after = None if deleting else self.figure_facts(period)
+            if (before or {}) != (after or {}):
+                raise FrozenPeriodError.for_figures(period)
+
+    def enterprise_counted_when_frozen(self, period):
+        """Whether the record's unit is in ``period``'s frozen figures: it existed when the
+        period was locked and is one of its units. A unit registered since, or not counted
+        there, cannot move them (it shows as drift on the period's page)."""
+        unit = self.enterprise
+        return bool(
+            period.locked_at
+            and unit.created_at
+            and unit.created_at <= period.locked_at
+            and unit.counted_in(period)
+        )
+
+    def figure_facts(self, period):
+        """What this record counts for in ``period``: each of the engine's record conditions
+        (``querysets.record_conditions``) it meets. A record that counts for nothing gives {}.
+        """
+        from .bulk_import import evaluate  # the Python reading of the engine's conditions
+        from .querysets import record_conditions
+
+        conditions = record_conditions(period).get(type(self).__name__, {})
+        values = {field.name: getattr(self, field.attname) for field in self._meta.fields}
+        return {name: True for name, condition in conditions.items() if evaluate(condition, values)}
 
     @property
     def earliest_record_date(self):
@@ -579,6 +659,26 @@ class HeadcountDeclaration(EnterpriseRecord):
 
     def __str__(self):
         return f"{self.enterprise_id} @ {shown_day(self.as_of)}"
+
+    def figure_facts(self, period):
+        """Besides being declared in the period's year, the latest declaration on or before the
+        period's end decides whether the unit is eligible then."""
+        facts = super().figure_facts(period)
+        if self.as_of is not None and self.as_of <= period.end and self.is_latest_on(period.end):
+            facts["eligible"] = (
+                self.union_members is not None
+                and self.union_members >= period.min_members
+                and self.operating
+            )
+        return facts
+
+    def is_latest_on(self, day):
+        later = HeadcountDeclaration._base_manager.filter(
+            enterprise_id=self.enterprise_id, as_of__gt=self.as_of, as_of__lte=day
+        )
+        if self.pk is not None:
+            later = later.exclude(pk=self.pk)
+        return not later.exists()
 
 
 class WorkerConference(EnterpriseRecord):

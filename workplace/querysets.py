@@ -5,6 +5,8 @@ Every indicator of DESIGN.md is a column computed by the database for each enter
 many units there are. ``compliance.py`` adds them up.
 """
 
+import copy
+
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
@@ -66,10 +68,7 @@ class EnterpriseQuerySet(models.QuerySet):
 
     def in_scope(self, period):
         """Units counted in ``period``: verified, established by its end, not yet dissolved."""
-        return self.verified().filter(
-            Q(union_established_on__lte=period.end)
-            & (Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.end))
-        )
+        return self.filter(in_scope_condition(period))
 
     def with_indicators(self, period):
         """Annotate each unit with the 0/1 flags and counts the indicators are built from."""
@@ -95,6 +94,7 @@ class PeriodQuerySet(models.QuerySet):
         def frozen_on(day):
             return next((p for p in periods if p.start <= day <= p.end), None)
 
+        frozen_on.periods = periods  # for the checks that look at every frozen period
         return frozen_on
 
     def current(self, today):
@@ -116,13 +116,28 @@ class RecordQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             writing_records()
             self._refuse_frozen(kwargs.get(self.model.date_field))
+            self._refuse_frozen_figure_changes(kwargs)
             return super().update(**kwargs)
 
     def delete(self):
         with transaction.atomic(using=self.db):
             writing_records()
             self._refuse_frozen()
+            self._refuse_frozen_figure_changes(None)
             return super().delete()
+
+    def _refuse_frozen_figure_changes(self, changes):
+        """What the records would count for in a frozen period must not move, as with a
+        save: each record is checked as it is and as it would be (``changes`` None: deleted).
+        Reads the records only when some period is frozen."""
+        frozen_on = _model("ReportingPeriod").objects.frozen_calendar()
+        if not frozen_on.periods:
+            return
+        for record in self.order_by().select_related("enterprise").iterator(chunk_size=2000):
+            stored = copy.copy(record)
+            for name, value in (changes or {}).items():
+                setattr(record, name, value)
+            record.refuse_figure_changes(stored, changes is None, frozen_on.periods)
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
@@ -148,6 +163,14 @@ class RecordQuerySet(models.QuerySet):
             from .models import FrozenPeriodError
 
             raise FrozenPeriodError.for_record(date_field, day, period)
+
+
+def in_scope_condition(period):
+    """The units ``period`` counts, as a condition the database and ``evaluate`` both read."""
+    return Q(
+        registration="verified",
+        union_established_on__lte=period.end,
+    ) & (Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=period.end))
 
 
 def latest_declaration(period):
