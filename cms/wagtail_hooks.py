@@ -21,5 +21,9 @@ class FederationMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def report_writer_menu_item():
     return FederationMenuItem(
-        _("Write a report"), reverse("report_writer"), icon_name="doc-full", order=320
+        _("Write a report"),
+        reverse("report_writer"),
+        name="report_writer",
+        icon_name="doc-full",
+        order=320,
     )

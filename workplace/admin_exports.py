@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .admin_imports import KIND_LABELS, federation_only
+from .admin_imports import federation_only
+from .admin_labels import kind_choices, kind_label
 from .exports import BACKGROUND_XLSX_ROWS, needs_background, start_xlsx_export
 from .models import ExportJob
 from .resources import RESOURCES
@@ -39,8 +40,8 @@ def index(request):
         request,
         "workplace/admin/exports/index.html",
         {
-            "kinds": [(kind, KIND_LABELS[kind]) for kind in RESOURCES],
-            "jobs": [(job, KIND_LABELS.get(job.kind, job.kind)) for job in jobs],
+            "kinds": kind_choices(),
+            "jobs": [(job, kind_label(job.kind)) for job in jobs],
             "background_rows": BACKGROUND_XLSX_ROWS,
         },
     )
@@ -94,7 +95,7 @@ def job(request, pk):
     return TemplateResponse(
         request,
         "workplace/admin/exports/job.html",
-        {"job": export, "kind_label": KIND_LABELS.get(export.kind, export.kind)},
+        {"job": export, "kind_label": kind_label(export.kind)},
     )
 
 

@@ -1,7 +1,8 @@
 """The Wagtail admin's account forms, with the tracker's own fields.
 
 Federation staff create and edit accounts under Settings → Users: the role, the full name
-(one field, as Vietnamese names are written), a reviewer's union body and an officer's units.
+(one field, as Vietnamese names are written), a reviewer's union body and an officer's units,
+picked through a searchable chooser (``admin_choosers``).
 An account created without a password gets an invitation e-mail instead (see
 ``wagtail_hooks``), so nobody has to pass passwords around.
 """
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import UserViewSet
 
+from .admin_choosers import UnitsChooserWidget
 from .models import Enterprise, UnionBody, User
 
 ACCOUNT_FIELDS = ("full_name", "role", "union_body", "units")
@@ -28,12 +30,14 @@ class AccountFormMixin(forms.ModelForm):
         label=_("Union body"),
         help_text=_("Reviewers only: they see every unit of this body and the bodies under it."),
     )
+    # Checked on the server whatever the widget sends: every id must be a stored unit. The
+    # widget lists only the chosen units and finds others through a searchable chooser.
     units = forms.ModelMultipleChoiceField(
-        queryset=Enterprise.objects.order_by("name", "tax_code"),
+        queryset=Enterprise.objects.all(),
         required=False,
         label=_("Units"),
         help_text=_("Officers only: the enterprises whose records they keep."),
-        widget=forms.SelectMultiple(attrs={"size": 12}),
+        widget=UnitsChooserWidget,
     )
 
 

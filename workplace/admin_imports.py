@@ -31,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
 
+from .admin_labels import kind_choices, kind_label
 from .audit import acting_as
 from .models import ImportLog
 from .resources import RESOURCES, ChoiceWidget, FlagWidget
@@ -41,6 +42,7 @@ from .spreadsheets import (
     import_rows,
     is_empty_row,
     read_rows,
+    xlsx_date_format,
 )
 
 # Larger files go through ``python manage.py import_records``, which has no such limits.
@@ -51,18 +53,6 @@ ALLOWED_SUFFIXES = (".csv", ".xlsx")
 MAX_STORED_ERRORS = 500
 LOGS_PER_PAGE = 20
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-KIND_LABELS = {
-    "areas": gettext_lazy("Areas"),
-    "union_bodies": gettext_lazy("Union bodies"),
-    "periods": gettext_lazy("Reporting periods"),
-    "enterprises": gettext_lazy("Enterprises"),
-    "headcounts": gettext_lazy("Headcount declarations"),
-    "conferences": gettext_lazy("Worker conferences"),
-    "agreements": gettext_lazy("Collective agreements"),
-    "dialogues": gettext_lazy("Dialogues"),
-    "officers": gettext_lazy("Accounts"),
-}
 
 # --- templates -----------------------------------------------------------------------------
 
@@ -206,7 +196,7 @@ def template_workbook(kind):
         cell = sheet.cell(row=FIRST_DATA_ROW, column=index)
         cell.font = sample
         if isinstance(cell.value, datetime.date):
-            cell.number_format = "yyyy-mm-dd"
+            cell.number_format = xlsx_date_format(cell.value)
         elif isinstance(cell.value, str):
             cell.data_type = "s"
     sheet.cell(row=FIRST_DATA_ROW, column=1).comment = Comment(
@@ -253,7 +243,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind, KIND_LABELS[kind]) for kind in RESOURCES]
+        self.fields["kind"].choices = kind_choices()
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -373,7 +363,7 @@ def index(request):
     paginator = WagtailPaginator(ImportLog.objects.select_related("actor"), LOGS_PER_PAGE)
     logs = paginator.get_page(request.GET.get("p"))
     for log in logs:
-        log.kind_label = KIND_LABELS.get(log.kind, log.kind)
+        log.kind_label = kind_label(log.kind)
     return TemplateResponse(
         request,
         "workplace/admin/imports/index.html",
@@ -381,7 +371,7 @@ def index(request):
             "form": form,
             "logs": logs,
             "elided_page_range": paginator.get_elided_page_range(logs.number),
-            "kinds": [(kind, KIND_LABELS[kind]) for kind in RESOURCES],
+            "kinds": kind_choices(),
         },
     )
 
@@ -395,7 +385,7 @@ def preview(request, pk):
         "workplace/admin/imports/preview.html",
         {
             "log": log,
-            "kind_label": KIND_LABELS.get(log.kind, log.kind),
+            "kind_label": kind_label(log.kind),
             "can_confirm": is_confirmable(log) and log.actor_id == request.user.pk,
             "errors_truncated": len(log.errors) >= MAX_STORED_ERRORS,
             "max_errors": MAX_STORED_ERRORS,

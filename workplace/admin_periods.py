@@ -1,9 +1,11 @@
 """Reporting periods in the Wagtail admin: the list, their forms, and their lifecycle.
 
 Besides creating and editing periods, federation staff lock, publish and unlock them here
-(POST only, through ``workplace.periods``), and open a period's status page: the figures
-frozen at lock time beside today's live figures, so they see how far the records have moved
-since. A frozen period's dates and rules cannot change, and a frozen period cannot be deleted.
+(through ``workplace.periods``), and open a period's status page: the figures frozen at lock
+time beside today's live figures, so they see how far the records have moved since. Locking
+is one POST; publishing, which cannot be taken back without a reason, first shows what will
+become public and asks for confirmation; unlocking asks for a reason. A frozen period's dates
+and rules cannot change, and a frozen period cannot be deleted.
 """
 
 from django import forms
@@ -57,6 +59,15 @@ def _signed(value, rate):
     return shown.replace("-", "−")
 
 
+def figure_rows(totals):
+    """Each figure of ``totals`` with its label, as shown to people."""
+    labels = indicator_labels()
+    return [
+        {"key": key, "label": labels[key], "value": _number(totals.get(key), key in RATE_KEYS)}
+        for key in INDICATOR_KEYS
+    ]
+
+
 def drift_rows(frozen, live):
     """Each figure frozen and live, key by key, with live minus frozen (rates in points)."""
     labels = indicator_labels()
@@ -101,7 +112,8 @@ class PeriodUrlsMixin:
         return reverse(getattr(self, f"{name}_url_name"), args=[quote(period.pk)])
 
     def lifecycle_buttons(self, period):
-        """Lock, publish and unlock, as they apply; lock and publish are sent as POST."""
+        """Lock, publish and unlock, as they apply: lock is sent as POST, publish and unlock
+        open their confirmation and reason pages."""
         buttons = [
             Button(
                 _("Status and figures"),
@@ -126,7 +138,14 @@ class PeriodUrlsMixin:
         if not period.is_frozen:
             buttons.append(post_button(_("Lock"), "lock", "lock", 40))
         if period.status != ReportingPeriod.Status.PUBLISHED:
-            buttons.append(post_button(_("Publish"), "publish", "globe", 41))
+            buttons.append(
+                Button(
+                    _("Publish"),
+                    url=self.period_url("publish", period),
+                    icon_name="globe",
+                    priority=41,
+                )
+            )
         if period.is_frozen:
             buttons.append(
                 Button(
@@ -243,7 +262,40 @@ class LockView(PeriodOperationView):
         }
 
 
-class PublishView(PeriodOperationView):
+class PublishView(PeriodOperationView, WagtailAdminTemplateMixin, TemplateView):
+    """GET shows what publishing makes public, with its figures; POST publishes.
+
+    Like Wagtail's delete confirmations: the figures stay public until someone unlocks the
+    period with a reason, so nobody publishes with one stray click.
+    """
+
+    http_method_names = ["get", "head", "post"]
+    template_name = "workplace/admin/periods/publish.html"
+    header_icon = "globe"
+
+    def get_page_title(self):
+        return _("Publish")
+
+    def get_page_subtitle(self):
+        return self.object.name
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = self.object
+        frozen = period.is_frozen and period.snapshot
+        totals = period.snapshot["totals"] if frozen else compute_coverage(period)["totals"]
+        context.update(
+            {
+                "period": period,
+                "frozen": bool(frozen),
+                "is_published": period.status == ReportingPeriod.Status.PUBLISHED,
+                "rows": figure_rows(totals),
+                "action_url": self.period_url("publish", period),
+                "status_url": self.period_url("status", period),
+            }
+        )
+        return context
+
     def perform_operation(self):
         self.was_published = self.object.status == ReportingPeriod.Status.PUBLISHED
         periods.publish(self.object)

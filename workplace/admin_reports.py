@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +21,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from .admin_labels import yes_no
 from .compliance import (
     BREAKDOWNS,
     coverage,
@@ -55,7 +57,7 @@ def figures_source(period):
     if period.locked_at is None:
         return _("Figures frozen when the period was locked.")
     return _("Figures frozen when the period was locked, on %(date)s.") % {
-        "date": timezone.localtime(period.locked_at).strftime("%d/%m/%Y %H:%M")
+        "date": date_format(timezone.localtime(period.locked_at), "SHORT_DATETIME_FORMAT")
     }
 
 
@@ -181,7 +183,12 @@ class CoverageUnitsView(ReportView):
                 "page": page,
                 "elided_page_range": page.paginator.get_elided_page_range(page.number),
                 "rows": [
-                    {"unit": unit, "reasons": reasons_from_row(unit, period)} for unit in page
+                    {
+                        "unit": unit,
+                        "eligible": yes_no(unit.eligible),
+                        "reasons": reasons_from_row(unit, period),
+                    }
+                    for unit in page
                 ],
                 "report_url": report_url("coverage_report", period=period.slug),
             }

@@ -12,6 +12,17 @@ import functools
 
 from django.apps import apps
 from django.db import connections, router
+from django.utils.translation import gettext_lazy as _
+
+# Each channel a change can come through, as people read it. A change made outside any
+# request or command (the Django shell, a data migration) is the system's.
+SOURCE_LABELS = {
+    "portal": _("portal"),
+    "admin": _("administration screens"),
+    "import": _("file import"),
+    "command": _("command"),
+    "system": _("system"),
+}
 
 
 @dataclasses.dataclass(frozen=True)

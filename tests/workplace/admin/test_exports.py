@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 
 from workplace import exports
-from workplace.models import ExportJob, HeadcountDeclaration
+from workplace.models import AuditEntry, ExportJob, HeadcountDeclaration
 from workplace.spreadsheets import export_cells
 
 from ...conftest import declare
@@ -261,3 +261,31 @@ def test_the_file_is_kept_out_of_every_cache(
     response = staff_client.get(reverse("export_job_file", args=[job.pk]))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+# --- dates as people write them -------------------------------------------------------------
+
+
+def test_xlsx_date_cells_are_real_dates_shown_day_month_year(staff_client, headcounts):
+    response = staff_client.post(reverse("export_xlsx", args=["headcounts"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header = [cell.value for cell in sheet[1]]
+    as_of = sheet.cell(row=2, column=header.index("as_of") + 1)
+    assert as_of.is_date
+    assert as_of.number_format == "dd/mm/yyyy"
+
+
+def test_a_listings_xlsx_shows_dates_day_month_year_and_times_in_local_time(
+    staff_client, headcounts, scope
+):
+    listing = staff_client.get(reverse("headcounts:index"), {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(listing.streaming_content))).active
+    dates = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.is_date]
+    assert dates and {cell.number_format for cell in dates} == {"dd/mm/yyyy"}
+
+    audit = staff_client.get(reverse("audit:index"), {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(audit.streaming_content))).active
+    when = sheet.cell(row=2, column=1)
+    assert when.is_date and when.number_format == "dd/mm/yyyy hh:mm"
+    newest = timezone.localtime(AuditEntry.objects.first().at).replace(tzinfo=None)
+    assert abs(when.value - newest) < timedelta(seconds=1)

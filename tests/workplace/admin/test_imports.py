@@ -412,6 +412,13 @@ def test_an_untouched_template_reads_its_example_as_row_3(staff_client, kind):
     assert {e["row"] for e in log.errors} <= {3}
 
 
+def test_a_templates_example_dates_show_day_month_year(staff_client):
+    sheet = download_template(staff_client, "agreements").active
+    dates = [cell for cell in sheet[3] if cell.is_date]
+    assert len(dates) == 4  # signed, effective, expiry, submission
+    assert {cell.number_format for cell in dates} == {"dd/mm/yyyy"}
+
+
 def test_unknown_kinds_have_no_template(staff_client):
     assert staff_client.get(reverse("import_template", args=["payslips"])).status_code == 404
 

@@ -63,6 +63,15 @@ def shown_messages(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
+def button_markup(page, url, tag="a"):
+    """The element that leads to ``url``: the link itself, or the form posting there with its
+    button, up to its closing tag."""
+    attribute = "href" if tag == "a" else "action"
+    start = page.index(f'{attribute}="{url}"')
+    start = page.rindex(f"<{tag} ", 0, start)
+    return page[start : page.index(f"</{tag}>", start)]
+
+
 def drift_of(response):
     return {row["key"]: row["difference"] for row in response.context["rows"]}
 
@@ -137,12 +146,68 @@ def test_the_unlock_page_asks_for_a_reason(staff_client, figures, period):
     assert 'name="reason"' in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["lock", "publish"])
-def test_lock_and_publish_take_post_only(staff_client, figures, period, name):
-    response = staff_client.get(lifecycle_url(name, period))
+def test_lock_takes_post_only(staff_client, figures, period):
+    response = staff_client.get(lifecycle_url("lock", period))
     assert response.status_code == 405
     period.refresh_from_db()
     assert period.status == ReportingPeriod.Status.OPEN
+
+
+def test_publishing_asks_first_with_the_figures_that_become_public(staff_client, figures, period):
+    response = staff_client.get(lifecycle_url("publish", period))
+
+    assert response.status_code == 200
+    period.refresh_from_db()
+    assert period.status == ReportingPeriod.Status.OPEN
+    assert not AuditEntry.objects.filter(object_pk=str(period.pk), action="publish").exists()
+    content = response.content.decode()
+    assert PERIOD_NAME in content
+    assert f'action="{lifecycle_url("publish", period)}" method="post"' in content
+    assert lifecycle_url("status", period) in content  # the way back without publishing
+    shown = {row["key"]: row["value"] for row in response.context["rows"]}
+    assert (shown["units"], shown["eligible"], shown["conference_held"]) == ("3", "2", "1")
+    assert shown["conference_rate"] == "50,0"
+
+
+def test_the_publish_page_of_a_locked_period_shows_its_frozen_figures(
+    staff_client, make_unit, figures, period
+):
+    periods.lock(period)
+    make_unit(members=40, as_of="2022-12-31")  # today's records no longer match the snapshot
+
+    response = staff_client.get(lifecycle_url("publish", period))
+
+    assert response.context["frozen"] is True
+    assert {row["key"]: row["value"] for row in response.context["rows"]}["units"] == "3"
+
+
+def test_the_publish_page_of_a_published_period_offers_nothing_to_confirm(
+    staff_client, figures, period
+):
+    periods.publish(period)
+    response = staff_client.get(lifecycle_url("publish", period))
+    assert response.status_code == 200
+    assert 'method="post"' not in response.content.decode().split('id="main"')[-1]
+
+
+def test_the_listings_publish_action_opens_the_confirmation(staff_client, period):
+    content = staff_client.get(reverse("periods:index")).content.decode()
+    assert f'href="{lifecycle_url("publish", period)}"' in content
+    assert f'data-w-action-url-value="{lifecycle_url("publish", period)}"' not in content
+    assert f'data-w-action-url-value="{lifecycle_url("lock", period)}"' in content
+
+
+def test_lock_and_publish_look_different_and_publish_is_a_link_to_its_confirmation(
+    staff_client, figures, period
+):
+    page = staff_client.get(lifecycle_url("status", period)).content.decode()
+
+    publish = button_markup(page, lifecycle_url("publish", period))
+    lock = button_markup(page, lifecycle_url("lock", period), tag="form")
+    # Wagtail's button markup: the icon sits in its own wrapper, sized by Wagtail's styles.
+    assert publish.startswith("<a ") and "button-secondary" not in publish
+    assert "button--icon" in publish and "icon-wrapper" in publish
+    assert "button-secondary" in lock and "icon-wrapper" in lock
 
 
 # --- a frozen period's records, rules and drift ---------------------------------------------
