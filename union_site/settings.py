@@ -307,7 +307,13 @@ def site_url(value):
     return f"{parts.scheme}://{parts.netloc}"
 
 
-WAGTAIL_SITE_NAME = "Union Democracy Tracker"
+# The admin's name, as federation staff read it (the admin speaks Vietnamese first).
+WAGTAIL_SITE_NAME = "Theo dõi dân chủ ở cơ sở"
+# Staff choose between the site's two languages only; no avatars fetched from elsewhere
+# (the content security policy would block them); the federation publishes without workflows.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_WORKFLOW_ENABLED = False
 # The public address for links sent by e-mail, the sitemap and Wagtail (see site_address.py).
 WAGTAILADMIN_BASE_URL = site_url(env("SITE_URL", "http://127.0.0.1:8000"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -9,6 +9,7 @@ from django.templatetags.static import static
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.forms.account import NameEmailForm
 from wagtail.admin.menu import MenuItem
 from wagtail.documents.wagtail_hooks import DocumentsSummaryItem
 from wagtail.images.wagtail_hooks import ImagesSummaryItem
@@ -98,3 +99,10 @@ def invite_new_account(request, user):
     """An account created without a password: its owner is e-mailed an invitation."""
     if not user.has_usable_password():
         invite_on_commit(user)
+
+
+# Accounts keep one "full name" (Vietnamese names do not split into first and last the way
+# the form assumes); Wagtail's account settings would otherwise refuse to save any change,
+# a language or a password included, until both halves were typed.
+for _name in ("first_name", "last_name"):
+    NameEmailForm.base_fields[_name].required = False
