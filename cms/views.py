@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from workplace.compliance import BREAKDOWNS, INDICATOR_KEYS, coverage_report, report_csv
-from workplace.spreadsheets import write_xlsx
+from workplace.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
 
 from . import figures
 from .cache import cache_public
 from .models import hidden_page_ids
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEARCH_PAGE_SIZE = 20
 
 

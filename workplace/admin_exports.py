@@ -16,10 +16,9 @@ from .admin_labels import kind_choices, kind_label
 from .exports import BACKGROUND_XLSX_ROWS, needs_background, start_xlsx_export
 from .models import ExportJob
 from .resources import RESOURCES
-from .spreadsheets import csv_chunks, export_cells, write_xlsx
+from .spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, export_cells, write_xlsx
 
 RECENT_JOBS = 20
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _kind_or_404(kind):
@@ -72,7 +71,7 @@ def export_xlsx(request, kind):
         _xlsx_bytes(kind),
         as_attachment=True,
         filename=_file_name(kind, "xlsx"),
-        content_type=XLSX_TYPE,
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 
@@ -109,7 +108,7 @@ def job_file(request, pk):
         export.file.open("rb"),
         as_attachment=True,
         filename=export.file.name.rsplit("/", 1)[-1],
-        content_type=XLSX_TYPE,
+        content_type=XLSX_CONTENT_TYPE,
     )
     # A whole table of personal data: no shared or browser cache keeps a copy.
     response["Cache-Control"] = "private, no-store"

@@ -36,6 +36,7 @@ from .audit import acting_as
 from .models import ImportLog
 from .resources import RESOURCES, ChoiceWidget, FlagWidget
 from .spreadsheets import (
+    XLSX_CONTENT_TYPE,
     ImportFileError,
     ImportOutcome,
     RowError,
@@ -52,7 +53,6 @@ ALLOWED_SUFFIXES = (".csv", ".xlsx")
 # Enough to correct a file by; a file with more errors is most likely the wrong kind of file.
 MAX_STORED_ERRORS = 500
 LOGS_PER_PAGE = 20
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # --- templates -----------------------------------------------------------------------------
 

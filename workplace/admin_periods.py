@@ -32,6 +32,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
 from . import periods
+from .admin_listing_exports import SafeSpreadsheetExportMixin
 from .compliance import INDICATOR_KEYS, compute_coverage
 from .models import ReportingPeriod
 from .portal.review import indicator_labels
@@ -158,7 +159,7 @@ class PeriodUrlsMixin:
         return buttons
 
 
-class PeriodIndexView(PeriodUrlsMixin, IndexView):
+class PeriodIndexView(PeriodUrlsMixin, SafeSpreadsheetExportMixin, IndexView):
     def get_delete_url(self, instance):
         if instance.is_frozen:
             return None

@@ -32,9 +32,9 @@ from .compliance import (
 from .models import Enterprise, ReportingPeriod, Sector
 from .portal.review import display_row
 from .slices import chosen_period, slice_units
+from .spreadsheets import XLSX_CONTENT_TYPE
 
 PAGE_SIZE = 50
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def breakdown_captions():

@@ -35,6 +35,8 @@ MAX_XLSX_RATIO = 100
 MAX_XLSX_COLUMNS = 64
 MAX_SHEET_ROWS = 1_048_575
 BLANK_ROW = ()
+# The content type of every XLSX file the application hands out.
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Date cells stay real dates (sortable, computable) but show as people write them.
 XLSX_DATE_FORMAT = "dd/mm/yyyy"
 XLSX_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"

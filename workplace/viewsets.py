@@ -40,6 +40,7 @@ from .admin_labels import (
     source_label,
     yes_no,
 )
+from .admin_listing_exports import SafeSpreadsheetExportMixin
 from .admin_periods import period_viewset
 from .models import (
     Area,
@@ -131,7 +132,7 @@ def foreign_keys(model, names):
     return keys
 
 
-class RelatedColumnsIndexView(generic.IndexView):
+class RelatedColumnsIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
     """Fetch the foreign keys a listing or its export shows (an enterprise, an area, an author)
     in the rows' own query, not one query per row: a page or an export then costs the same
     number of queries however many rows it holds.

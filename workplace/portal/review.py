@@ -37,14 +37,13 @@ from workplace.models import (
     UnionBody,
 )
 from workplace.slices import chosen_period, slice_units
-from workplace.spreadsheets import write_csv, write_xlsx
+from workplace.spreadsheets import XLSX_CONTENT_TYPE, write_csv, write_xlsx
 
 from .access import reviewer_view
 
 PAGE_SIZE = 50
 EXPIRY_WINDOW_DAYS = 90
 EXPORT_FORMATS = ("csv", "xlsx")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The unit list's views beside "every unit", by their query-string switch: the units that fall
 # short, and those not required to hold a worker conference (which cannot fall short of it).
