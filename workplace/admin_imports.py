@@ -301,6 +301,7 @@ def record_outcome(log, outcome, success):
         {"row": error.row, "column": str(error.column), "message": str(error.message)}
         for error in outcome.errors[:MAX_STORED_ERRORS]
     ]
+    log.account_changes = outcome.account_changes[:MAX_STORED_ERRORS]
     log.status = ImportLog.Status.REFUSED if outcome.errors else success
 
 

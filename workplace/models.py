@@ -1157,6 +1157,9 @@ class ImportLog(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    account_changes = models.JSONField(
+        _("changes to existing accounts"), default=list, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -527,13 +527,55 @@ class OfficerResource(RecordResource):
         name = self.fields["username"].clean(row)
         return self.get_queryset().filter(username__iexact=name).first() if name else None
 
+    # What the preview shows of each change to an existing account, in this order.
+    ACCOUNT_FIELDS = ("email", "full_name", "role", "union_body", "units")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.account_changes = []  # one entry per field an import changes on an account
+
+    def account_values(self, user, units=None):
+        """An account's fields as the preview shows them (units by their tax codes)."""
+        if units is None:
+            units = user.units.all() if user.pk is not None else []
+        return {
+            "email": user.email,
+            "full_name": user.full_name,
+            "role": user.get_role_display() if user.role else "",
+            "union_body": user.union_body.code if user.union_body_id else "",
+            "units": ";".join(sorted(unit.tax_code for unit in units)),
+        }
+
+    def note_account_changes(self, instance, before, row):
+        units_field = self.fields["tax_codes"]
+        try:
+            units = units_field.clean(row) if units_field.column_name in row else None
+        except ValueError:
+            return
+        after = self.account_values(instance, units)
+        for name in self.ACCOUNT_FIELDS:
+            if name == "units" and units is None:
+                continue
+            if before[name] != after[name]:
+                self.account_changes.append(
+                    {
+                        "username": instance.username,
+                        "field": str(User._meta.get_field(name).verbose_name),
+                        "before": before[name],
+                        "after": after[name],
+                    }
+                )
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         stored_role = instance.role if instance.pk is not None else None
+        before = self.account_values(instance) if instance.pk is not None else None
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        if before is not None and not errors:
+            self.note_account_changes(instance, before, row)
         if instance.pk is not None and (
             instance.is_staff or instance.is_superuser or stored_role not in self.IMPORTABLE_ROLES
         ):

@@ -127,6 +127,8 @@ class ImportOutcome:
     unchanged: int = 0
     errors: list = dataclasses.field(default_factory=list)
     dry_run: bool = False
+    # For accounts: each field the import changes on an existing one, for the preview.
+    account_changes: list = dataclasses.field(default_factory=list)
 
     @property
     def written(self):
@@ -473,6 +475,7 @@ def _import_rows(kind, rows, dry_run):
                 dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
             )
             outcome.errors = _collect_errors(resource, result, row_numbers)
+            outcome.account_changes = list(getattr(resource, "account_changes", []))
             totals = result.totals
             outcome.new, outcome.updated, outcome.unchanged = (
                 totals["new"],

@@ -283,3 +283,37 @@ def test_signing_in_ignores_the_case_of_the_user_name(scope, client):
     )
     assert response.status_code == 302
     assert int(client.session["_auth_user_id"]) == officer.pk
+
+
+def test_the_preview_lists_each_field_an_import_changes_on_an_account(scope, client, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workplace.models import ImportLog
+
+    officer = scope["officer_a"]
+    rows = [
+        OFFICER_HEADER,
+        [
+            officer.username,
+            "moi@example.org",
+            officer.full_name,
+            "officer",
+            scope["unit_b"].tax_code,
+            "",
+        ],
+    ]
+    client.force_login(scope["staff"])
+    response = client.post(
+        reverse("imports"),
+        {"kind": "officers", "file": SimpleUploadedFile("officers.csv", csv_bytes(rows))},
+        follow=True,
+    )
+
+    log = ImportLog.objects.get()
+    changed = {(c["username"], c["before"], c["after"]) for c in log.account_changes}
+    assert (officer.username, officer.email, "moi@example.org") in changed
+    assert (officer.username, scope["unit_a"].tax_code, scope["unit_b"].tax_code) in changed
+    html = response.content.decode()
+    assert 'id="account-changes"' in html and "moi@example.org" in html
+    officer.refresh_from_db()
+    assert officer.email != "moi@example.org"  # a preview writes nothing
