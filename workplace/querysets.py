@@ -252,7 +252,11 @@ def shortfall_columns(period):
             Agreement.objects.filter(**of_unit, expires_on__lt=period.end), "expires_on"
         ),
         "next_agreement_from": date_of(
-            Agreement.objects.filter(**of_unit, effective_from__gt=period.end),
+            # Only an agreement already signed by the period's end explains it; one signed
+            # later was not yet there to be waited for.
+            Agreement.objects.filter(
+                **of_unit, effective_from__gt=period.end, signed_on__lte=period.end
+            ),
             "effective_from",
             pick=Min,
         ),

@@ -51,6 +51,15 @@ def test_agreement_not_yet_effective_is_explained(make_unit, period):
     assert reasons(unit, period) == ["The collective agreement only takes effect on 01/08/2023."]
 
 
+def test_an_agreement_signed_after_the_period_does_not_explain_it(make_unit, period):
+    unit = make_unit()
+    hold_conference(unit, "2023-03-01")
+    hold_dialogue(unit, "2023-03-01")
+    sign_agreement(unit, "2020-04-01", "2022-09-30")
+    sign_agreement(unit, "2024-02-08", "2026-02-07", signed_on="2024-02-01")
+    assert reasons(unit, period) == ["The collective agreement expired on 30/09/2022."]
+
+
 def test_stale_declaration_is_flagged_for_completeness(make_unit, period):
     unit = make_unit(as_of="2022-12-31")
     hold_conference(unit, "2023-03-01")
