@@ -2,38 +2,20 @@
 
 Home → the 2023-h1 results page → its figures, chart and CSV download → the English version;
 then axe-core on the home, results and article pages in both languages, at desktop and phone
-width.
-
-Needs Chromium at /usr/bin/chromium and the Python packages playwright and
-axe-playwright-python (requirements-dev.txt). Without them the test is skipped and the skip
-reason is printed; with REQUIRE_BROWSER=1 (as .ci/run sets) it fails instead.
+width. And, at both widths, the results page of a period published just now: from the home
+page's list of published results to its figures, table and download. Every page of that
+walk is audited (pages.py).
 """
 
 import csv
-import importlib
 import io
-import os
 import re
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Headless, as root, on a machine without network access.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 360, "height": 740}
+from .conftest import DESKTOP, PHONE
+
 BLOCKING_IMPACTS = ("serious", "critical")
 
 PERIOD_LABEL = "6 tháng đầu năm 2023"
@@ -55,59 +37,10 @@ AREAS = {
     "188": "Huyện Lộc Bình",
     "189": "Huyện Đình Lập",
 }
+NEW_PERIOD = "2023"
+NEW_PERIOD_LABEL = "Năm 2023"
 
 pytestmark = pytest.mark.browser
-
-
-def _missing_browser():
-    """Why the browser test cannot run on this machine, or None."""
-    if not CHROMIUM.exists():
-        return f"Chromium not found at {CHROMIUM}"
-    for module in ("playwright.sync_api", "axe_playwright_python.sync_playwright"):
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            package = module.partition(".")[0]
-            return f"{package} is not installed (pip install -r requirements-dev.txt)"
-    return None
-
-
-def _browser_required():
-    return os.environ.get("REQUIRE_BROWSER", "").lower() not in ("", "0", "false", "no")
-
-
-@pytest.fixture
-def browser_available():
-    """Skip when the browser test cannot run here; fail instead under REQUIRE_BROWSER."""
-    reason = _missing_browser()
-    if reason:
-        if _browser_required():
-            pytest.fail(f"{reason}, and REQUIRE_BROWSER is set: the browser test must run")
-        pytest.skip(f"{reason}: browser test skipped")
-
-
-@pytest.fixture
-def demo_site(browser_available, live_server):
-    """The demo province and pages, served by the live server; yields its address."""
-    cache.clear()
-    call_command("load_demo", stdout=io.StringIO())
-    yield live_server.url
-    cache.clear()
-
-
-@pytest.fixture
-def chromium(demo_site):
-    """Chromium, started once the database work is done.
-
-    Playwright's sync API runs the test inside a greenlet with its own context: Django would
-    see a running event loop there and a database connection of its own that nothing closes.
-    """
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _blocking_violations(page, where):
@@ -145,9 +78,8 @@ def _layout_problems(page, where):
     return problems
 
 
-def _read_coverage_csv(path):
-    with Path(path).open(encoding="utf-8-sig", newline="") as stream:
-        rows = list(csv.DictReader(stream))
+def _read_coverage_csv(content):
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
     areas = {row["code"]: row for row in rows if row["code"]}
     totals = [row for row in rows if not row["code"]]
     return areas, totals
@@ -192,7 +124,7 @@ def test_a_visitor_reads_downloads_and_meets_no_serious_accessibility_barrier(de
         download = started.value
         assert download.failure() is None
         assert download.suggested_filename.endswith(".csv")
-        areas, totals = _read_coverage_csv(download.path())
+        areas, totals = _read_coverage_csv(Path(download.path()).read_bytes())
         assert {code: row["name"] for code, row in areas.items()} == AREAS
         assert len(totals) == 1
         total = totals[0]
@@ -232,3 +164,69 @@ def test_a_visitor_reads_downloads_and_meets_no_serious_accessibility_barrier(de
         assert not report, "\n".join(report)
     finally:
         context.close()
+
+
+def _publish_now(slug):
+    from workplace import periods
+    from workplace.models import ReportingPeriod
+
+    return periods.publish(ReportingPeriod.objects.get(slug=slug))
+
+
+def _headline(period, language):
+    """The five headline figures of a published period, as the site writes them."""
+    from django.utils import translation
+
+    from workplace.compliance import format_ratio
+
+    totals = period.snapshot["totals"]
+    with translation.override(language):
+        return [
+            str(totals["units"]),
+            str(totals["eligible"]),
+            format_ratio(totals["conference_held"], totals["eligible"], totals["conference_rate"]),
+            format_ratio(
+                totals["agreement_in_force"], totals["eligible"], totals["agreement_rate"]
+            ),
+            str(totals["dialogues"]),
+        ]
+
+
+def test_a_period_published_now_has_its_results_page(tour):
+    """The federation publishes the whole of 2023: the home page leads to its results."""
+    from playwright.sync_api import expect
+
+    page = tour.page
+    period = _publish_now(NEW_PERIOD)
+    figures = _headline(period, "vi")
+
+    tour.open("/")
+    latest = page.locator("section[aria-labelledby=latest-heading]")
+    expect(latest.get_by_role("heading")).to_have_text(f"Kết quả mới nhất: {NEW_PERIOD_LABEL}")
+    expect(latest.locator(".headline .value")).to_have_text(figures)
+    published = page.locator("section[aria-labelledby=periods-heading]")
+    expect(published.get_by_role("link", name=PERIOD_LABEL, exact=True)).to_be_visible()
+    tour.follow(published.get_by_role("link", name=NEW_PERIOD_LABEL, exact=True))
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text(NEW_PERIOD_LABEL)
+    expect(page.locator(".headline .value")).to_have_text(figures)
+    table = page.get_by_role("table")
+    expect(table.locator("tbody tr")).to_have_count(len(AREAS))
+    for figure in figures:
+        expect(table.locator("tfoot tr")).to_contain_text(figure)
+    expect(page.locator("svg[role=img] title")).to_contain_text(NEW_PERIOD_LABEL)
+
+    name, content = tour.download(page.locator('a[download][href$=".csv"]'))
+    assert NEW_PERIOD in name, name
+    areas, totals = _read_coverage_csv(content)
+    assert {code: row["name"] for code, row in areas.items()} == AREAS
+    expected = period.snapshot["totals"]
+    assert [totals[0][key] for key in ("units", "eligible", "dialogues")] == [
+        str(expected[key]) for key in ("units", "eligible", "dialogues")
+    ]
+
+    tour.follow(page.get_by_role("navigation").get_by_role("link", name="English"), "en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".headline .value")).to_have_text(_headline(period, "en"))
+
+    tour.audit.assert_clean()
