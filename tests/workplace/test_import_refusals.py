@@ -317,3 +317,23 @@ def test_the_preview_lists_each_field_an_import_changes_on_an_account(scope, cli
     assert 'id="account-changes"' in html and "moi@example.org" in html
     officer.refresh_from_db()
     assert officer.email != "moi@example.org"  # a preview writes nothing
+
+
+def test_registering_in_the_portal_with_full_width_digits_finds_the_existing_unit(scope, client):
+    unit = scope["unit_a"]
+    full_width = unit.tax_code.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    client.force_login(scope["officer_a"])
+    response = client.post(
+        reverse("portal:unit_register"),
+        {
+            "tax_code": full_width,
+            "name": "Bản sao",
+            "sector": "non_state",
+            "area": unit.area_id,
+            "union_body": unit.union_body_id,
+            "union_established_on": "2015-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "tax_code" in response.context["form"].errors
+    assert Enterprise.objects.filter(name="Bản sao").count() == 0

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from workplace.models import Enterprise, UnionBody
+from workplace.text import normalise_tax_code
 
 from .date_inputs import DateInput, limit_to_the_past
 
@@ -40,7 +41,8 @@ class RegistrationForm(forms.ModelForm):
         limit_to_the_past(self)
 
     def clean_tax_code(self):
-        tax_code = self.cleaned_data["tax_code"].strip()
+        # As the model stores it: full-width digits typed on a phone are the same code.
+        tax_code = normalise_tax_code(self.cleaned_data["tax_code"])
         if Enterprise.objects.filter(tax_code=tax_code).exists():
             raise forms.ValidationError(
                 _(
