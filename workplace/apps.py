@@ -19,4 +19,4 @@ class WorkplaceConfig(AppConfig):
 class UsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's account screens, with the tracker's own account form (role, body, units)."""
 
-    user_viewset = "workplace.admin_forms.AccountViewSet"
+    user_viewset = "workplace.admin.accounts.AccountViewSet"

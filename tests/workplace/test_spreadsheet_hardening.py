@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from tests.cms.conftest import make_snapshot
 from tests.conftest import day
-from workplace import admin_imports, spreadsheets
+from workplace import spreadsheets
+from workplace.admin import imports as admin_imports
 from workplace.compliance import Figures
 from workplace.models import Area, Enterprise, ImportLog, ReportingPeriod
 from workplace.spreadsheets import (

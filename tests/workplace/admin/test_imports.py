@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from workplace import periods
-from workplace.admin_imports import MENU, VIETNAMESE_HEADINGS, allowed_values
+from workplace.admin.imports import MENU, VIETNAMESE_HEADINGS, allowed_values
 from workplace.models import (
     AuditEntry,
     Enterprise,

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from wagtail.admin.menu import admin_menu, settings_menu
 
-from workplace import admin_translations
+from workplace.admin import translations as admin_translations
 from workplace.audit import acting_as
 from workplace.models import AuditEntry, ImportLog
 

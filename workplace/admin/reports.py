@@ -21,18 +21,18 @@ from django.views.generic import TemplateView
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from .admin_labels import yes_no
-from .compliance import (
+from ..compliance import (
     BREAKDOWNS,
     coverage,
     format_ratio,
     half_year_report_xlsx,
     reasons_from_row,
 )
-from .models import Enterprise, ReportingPeriod, Sector
-from .portal.review import display_row
-from .slices import chosen_period, slice_units
-from .spreadsheets import XLSX_CONTENT_TYPE
+from ..models import Enterprise, ReportingPeriod, Sector
+from ..portal.review import display_row
+from ..slices import chosen_period, slice_units
+from ..spreadsheets import XLSX_CONTENT_TYPE
+from .labels import yes_no
 
 PAGE_SIZE = 50
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import UserViewSet
 
-from .admin_choosers import UnitsChooserWidget
-from .models import Enterprise, UnionBody, User
+from ..models import Enterprise, UnionBody, User
+from .choosers import UnitsChooserWidget
 
 ACCOUNT_FIELDS = ("full_name", "role", "union_body", "units")
 

@@ -19,8 +19,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
-from .models import Enterprise
-from .text import fold
+from ..models import Enterprise
+from ..text import fold
 
 UNITS_PER_PAGE = 20
 

@@ -31,18 +31,7 @@ from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from .admin_labels import (
-    kind_choices,
-    kind_label,
-    record_kind_choices,
-    record_kind_label,
-    source_choices,
-    source_label,
-    yes_no,
-)
-from .admin_listing_exports import SafeSpreadsheetExportMixin
-from .admin_periods import period_viewset
-from .models import (
+from ..models import (
     Area,
     AuditEntry,
     CollectiveAgreement,
@@ -54,9 +43,20 @@ from .models import (
     UnionBody,
     WorkerConference,
 )
-from .portal.records import describe_all
-from .spreadsheets import xlsx_date_format
-from .text import fold
+from ..portal.records import describe_all
+from ..spreadsheets import xlsx_date_format
+from ..text import fold
+from .downloads import SafeSpreadsheetExportMixin
+from .labels import (
+    kind_choices,
+    kind_label,
+    record_kind_choices,
+    record_kind_label,
+    source_choices,
+    source_label,
+    yes_no,
+)
+from .periods import period_viewset
 
 # Bookkeeping columns every data screen's inspect view leaves out: they mean nothing to people.
 INTERNAL_FIELDS = ["search_text", "version", "path"]

@@ -7,7 +7,7 @@ import io
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
-from .spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, write_xlsx
+from ..spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, write_xlsx
 
 
 class SafeSpreadsheetExportMixin:

@@ -31,11 +31,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
 
-from .admin_labels import kind_choices, kind_label
-from .audit import acting_as
-from .models import ImportLog
-from .resources import RESOURCES, ChoiceWidget, FlagWidget
-from .spreadsheets import (
+from ..audit import acting_as
+from ..models import ImportLog
+from ..resources import RESOURCES, ChoiceWidget, FlagWidget
+from ..spreadsheets import (
     XLSX_CONTENT_TYPE,
     ImportFileError,
     ImportOutcome,
@@ -45,6 +44,7 @@ from .spreadsheets import (
     read_rows,
     xlsx_date_format,
 )
+from .labels import kind_choices, kind_label
 
 # Larger files go through ``python manage.py import_records``, which has no such limits.
 MAX_IMPORT_BYTES = 10 * 1024 * 1024

@@ -31,11 +31,11 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
-from . import periods
-from .admin_listing_exports import SafeSpreadsheetExportMixin
-from .compliance import INDICATOR_KEYS, compute_coverage
-from .models import ReportingPeriod
-from .portal.review import indicator_labels
+from .. import periods
+from ..compliance import INDICATOR_KEYS, compute_coverage
+from ..models import ReportingPeriod
+from ..portal.review import indicator_labels
+from .downloads import SafeSpreadsheetExportMixin
 
 RATE_KEYS = {key for key in INDICATOR_KEYS if key.endswith("_rate")}
 

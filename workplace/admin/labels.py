@@ -9,9 +9,9 @@ from django.apps import apps
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .audit import SOURCE_LABELS
-from .models import ReportingPeriod, TrackedModel
-from .resources import RESOURCES
+from ..audit import SOURCE_LABELS
+from ..models import ReportingPeriod, TrackedModel
+from ..resources import RESOURCES
 
 
 def yes_no(value):

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .admin_imports import federation_only
-from .admin_labels import kind_choices, kind_label
-from .exports import BACKGROUND_XLSX_ROWS, needs_background, start_xlsx_export
-from .models import ExportJob
-from .resources import RESOURCES
-from .spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, export_cells, write_xlsx
+from ..exports import BACKGROUND_XLSX_ROWS, needs_background, start_xlsx_export
+from ..models import ExportJob
+from ..resources import RESOURCES
+from ..spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, export_cells, write_xlsx
+from .imports import federation_only
+from .labels import kind_choices, kind_label
 
 RECENT_JOBS = 20
 
