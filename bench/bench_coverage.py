@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from workplace.compliance import Figures, compute_coverage, grouped_figures
+from workplace.compliance import compute_coverage, grouped_figures
+from workplace.indicators import Figures
 from workplace.models import Enterprise, ReportingPeriod
 
 PERIOD = "2024"
@@ -68,6 +69,18 @@ WHERE e.registration = 'verified' AND e.union_established_on <= %(end)s
   AND (e.dissolved_on IS NULL OR e.dissolved_on > %(end)s)
 GROUP BY e.area_id + 0, e.union_body_id, e.sector
 """
+# The figures of FLOOR_SQL's columns after the three group keys, in its order.
+FLOOR_COLUMNS = (
+    "units",
+    "eligible",
+    "declared",
+    "conference_held",
+    "agreement_in_force",
+    "periodic_dialogue_held",
+    "dialogues_periodic",
+    "dialogues_ad_hoc",
+    "agreements_signed",
+)
 
 
 def floor_groups(period):
@@ -84,7 +97,10 @@ def floor_groups(period):
         cursor.execute(FLOOR_SQL, params)
         rows = cursor.fetchall()
     return [
-        ((area, body, sector), Figures(*(int(n or 0) for n in counts)))
+        (
+            (area, body, sector),
+            Figures(**{k: int(n or 0) for k, n in zip(FLOOR_COLUMNS, counts, strict=True)}),
+        )
         for area, body, sector, *counts in rows
     ]
 

@@ -1,7 +1,8 @@
 """Benchmark: ``import_records`` of large files against a plain ``bulk_create`` of the same rows.
 
-Writes CSV files in DESIGN.md's import format — 10,000 enterprises with Vietnamese names, then
-50,000 headcount declarations and 50,000 dialogues of those units — and times, for each kind:
+Writes CSV files in the README's “The import format” — 10,000 enterprises with Vietnamese
+names, then 50,000 headcount declarations and 50,000 dialogues of those units — and times, for
+each kind:
 
 (a) ``call_command("import_records", kind, file)``: reading, checking, writing and auditing;
 (b) the floor: the same rows, already parsed into model instances, written into the emptied

@@ -1,7 +1,7 @@
 """The report writer in the Wagtail admin: pick a frozen period, get a draft article."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -9,20 +9,12 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from workplace.admin.access import FederationOnlyMixin
 from workplace.models import ReportingPeriod
 
 from . import figures
 from .models import ArticlePage
 from .report_writer import write_report
-
-
-class FederationOnlyMixin:
-    """The admin admits federation staff only; writing reports checks it once more."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not getattr(request.user, "is_federation", False):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class ReportWriterView(FederationOnlyMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -108,7 +108,7 @@ class CoverageTableBlock(LiveFiguresBlock):
 class ChartBlock(LiveFiguresBlock):
     period = PublishedPeriodBlock(label=_("Reporting period"))
     indicator = blocks.ChoiceBlock(
-        choices=[(key, label) for key, (label, *_keys) in figures.RATE_INDICATORS.items()],
+        choices=figures.rate_choices(),
         default="conference",
         label=_("Rate"),
     )

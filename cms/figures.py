@@ -12,7 +12,20 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workplace.compliance import coverage, format_ratio
+from workplace.compliance import coverage
+from workplace.indicators import (
+    BY_KEY,
+    HEADLINE,
+    INDICATORS,
+    PUBLIC_TABLE,
+    RATED,
+    format_decimal,
+    public_label,
+    shown_in,
+    shown_row,
+    shown_value,
+    table_headings,
+)
 from workplace.models import ReportingPeriod
 
 PUBLISHED = ReportingPeriod.Status.PUBLISHED
@@ -28,33 +41,6 @@ BREAKDOWN_HEADINGS = {
     "union_body": gettext_lazy("Union body"),
     "sector": gettext_lazy("Sector"),
 }
-
-# What a figure block or a chart can show: label, numerator, denominator and rate keys.
-RATE_INDICATORS = {
-    "conference": (gettext_lazy("Worker conference held"), "conference_held", "conference_rate"),
-    "agreement": (
-        gettext_lazy("Collective agreement in force"),
-        "agreement_in_force",
-        "agreement_rate",
-    ),
-    "periodic_dialogue": (
-        gettext_lazy("Periodic dialogue held"),
-        "periodic_dialogue_held",
-        "periodic_dialogue_rate",
-    ),
-    "declared": (gettext_lazy("Headcount declared this year"), "declared", "declared_rate"),
-}
-COUNT_INDICATORS = {
-    "units": gettext_lazy("Grassroots unions"),
-    "eligible": gettext_lazy("Units required to hold a worker conference"),
-    "dialogues": gettext_lazy("Dialogues at the workplace"),
-    "dialogues_periodic": gettext_lazy("Periodic dialogues"),
-    "dialogues_ad_hoc": gettext_lazy("Ad hoc dialogues"),
-    "agreements_signed": gettext_lazy("Collective agreements signed"),
-}
-# The denominator of each rate: completeness is measured against all units, the rest
-# against the units required to hold a worker conference.
-DENOMINATORS = {"declared": "units"}
 
 ENGLISH_MONTHS = (
     "January February March April May June July August September October November December"
@@ -156,10 +142,6 @@ def format_day(day):
     return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 
-def format_decimal(value):
-    return f"{value:.1f}".replace(".", _("."))
-
-
 def format_percent(value):
     return "—" if value is None else f"{format_decimal(value)}%"
 
@@ -198,38 +180,39 @@ def describe_count_change(current, previous, period_name):
 # --- what pages and blocks show --------------------------------------------------------------
 
 
+def rate_choices():
+    """What a chart can show: every rate."""
+    return [(indicator.key, public_label(indicator)) for indicator in RATED]
+
+
 def indicator_choices():
-    return [(key, label) for key, (label, *_keys) in RATE_INDICATORS.items()] + list(
-        COUNT_INDICATORS.items()
-    )
+    """What a figure block can show: the rates, then the counts."""
+    counts = [indicator for indicator in INDICATORS if not indicator.rated]
+    return rate_choices() + [(indicator.key, public_label(indicator)) for indicator in counts]
 
 
 def figure(totals, indicator):
     """One indicator as shown: its label and '95/104 (91,3%)' or a plain count."""
-    if indicator in RATE_INDICATORS:
-        label, numerator, rate = RATE_INDICATORS[indicator]
-        denominator = DENOMINATORS.get(indicator, "eligible")
-        value = format_ratio(totals[numerator], totals[denominator], totals[rate])
-        return {"label": str(label), "value": value, "rate": totals[rate]}
-    return {"label": str(COUNT_INDICATORS[indicator]), "value": str(totals[indicator])}
+    indicator = BY_KEY[indicator]
+    shown = {"label": str(public_label(indicator)), "value": str(shown_value(indicator, totals))}
+    if indicator.rated:
+        shown["rate"] = totals[indicator.rate_key]
+    return shown
 
 
 def headline(totals, previous=None, previous_name=""):
     """The five headline figures, each with its change against ``previous`` totals if given."""
     items = []
-    for indicator in ("units", "eligible", "conference", "agreement", "dialogues"):
-        item = figure(totals, indicator)
+    for indicator in shown_in(HEADLINE):
+        item = figure(totals, indicator.key)
         item["change"] = None
         if previous is not None:
-            if indicator in RATE_INDICATORS:
-                rate_key = RATE_INDICATORS[indicator][2]
-                item["change"] = describe_rate_change(
-                    totals[rate_key], previous[rate_key], previous_name
-                )
+            if indicator.rated:
+                key = indicator.rate_key
+                item["change"] = describe_rate_change(totals[key], previous[key], previous_name)
             else:
-                item["change"] = describe_count_change(
-                    totals[indicator], previous[indicator], previous_name
-                )
+                key = indicator.figure_key
+                item["change"] = describe_count_change(totals[key], previous[key], previous_name)
         items.append(item)
     items[-1]["detail"] = _("%(periodic)s periodic, %(ad_hoc)s ad hoc") % {
         "periodic": totals["dialogues_periodic"],
@@ -239,19 +222,7 @@ def headline(totals, previous=None, previous_name=""):
 
 
 def table_row(row):
-    return {
-        "name": row["name"],
-        "units": row["units"],
-        "eligible": row["eligible"],
-        "conference": format_ratio(row["conference_held"], row["eligible"], row["conference_rate"]),
-        "agreement": format_ratio(
-            row["agreement_in_force"], row["eligible"], row["agreement_rate"]
-        ),
-        "periodic_dialogue": format_ratio(
-            row["periodic_dialogue_held"], row["eligible"], row["periodic_dialogue_rate"]
-        ),
-        "dialogues": row["dialogues"],
-    }
+    return shown_row(row, PUBLIC_TABLE)
 
 
 def coverage_table(figures, by="area"):
@@ -260,6 +231,7 @@ def coverage_table(figures, by="area"):
         "caption": _("%(breakdown)s, %(period)s")
         % {"breakdown": BREAKDOWN_CAPTIONS[by], "period": figures["period_label"]},
         "row_heading": str(BREAKDOWN_HEADINGS[by]),
+        "headings": table_headings(PUBLIC_TABLE),
         "rows": [table_row(row) for row in figures["breakdowns"][by]],
         "total": table_row({"name": _("Total"), **figures["totals"]}),
     }
@@ -274,7 +246,11 @@ CHART_TITLES = {
 
 def chart_series(indicators):
     return [
-        {"key": RATE_INDICATORS[key][2], "label": str(RATE_INDICATORS[key][0]), "css": f"s{n}"}
+        {
+            "key": BY_KEY[key].rate_key,
+            "label": str(public_label(BY_KEY[key])),
+            "css": f"s{n}",
+        }
         for n, key in enumerate(indicators, start=1)
     ]
 

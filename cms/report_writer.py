@@ -6,19 +6,21 @@ so the article is only shown, listed and found in search while both are publishe
 """
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from workplace.compliance import coverage
+from workplace.indicators import REPORT, SUMMARY, format_decimal, shown_in
 
 from . import figures
 from .models import ArticlePage, HomePage
 
 
 def _number(value, language):
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if language == "vi" else text
+    with translation.override(language):
+        return format_decimal(value)
 
 
 def _ratio(numerator, denominator, rate, language):
@@ -72,6 +74,33 @@ def _count_change(current, previous, language):
     return f"stayed at {current}"
 
 
+def _what_units_did(totals, language, place=REPORT):
+    """'95/104 đơn vị (91,3%) đã tổ chức hội nghị người lao động; …' for each rate of
+    ``place`` counted among the eligible."""
+    return "; ".join(
+        f"{_ratio(totals[i.figure_key], totals[i.among], totals[i.rate_key], language)} "
+        f"{(i.summary_done if place == SUMMARY and i.summary_done else i.done)[language]}"
+        for i in shown_in(place)
+        if i.rated and i.done
+    )
+
+
+def _changes(totals, previous_totals, language):
+    """How each figure of the report's comparison moved since ``previous_totals``."""
+    changes = []
+    compared = [indicator for indicator in shown_in(REPORT) if indicator.compared]
+    # The rates first, then the counts.
+    for indicator in sorted(compared, key=lambda indicator: not indicator.rated):
+        if indicator.rated:
+            key = indicator.rate_key
+            change = _rate_change(totals[key], previous_totals[key], language)
+        else:
+            key = indicator.figure_key
+            change = _count_change(totals[key], previous_totals[key], language)
+        changes.append(f"{indicator.compared[language]} {change}")
+    return "; ".join(changes)
+
+
 def vietnamese_paragraphs(period, totals, previous=None, previous_totals=None):
     t = totals
     paragraphs = [
@@ -81,16 +110,7 @@ def vietnamese_paragraphs(period, totals, previous=None, previous_totals=None):
         f"nghị người lao động (có từ {period.min_members} đoàn viên trở lên và đang hoạt động)."
     ]
     if t["eligible"]:
-        conference = _ratio(t["conference_held"], t["eligible"], t["conference_rate"], "vi")
-        agreement = _ratio(t["agreement_in_force"], t["eligible"], t["agreement_rate"], "vi")
-        dialogue = _ratio(
-            t["periodic_dialogue_held"], t["eligible"], t["periodic_dialogue_rate"], "vi"
-        )
-        paragraphs.append(
-            f"Trong số đó, {conference} đã tổ chức hội nghị người lao động; {agreement} có "
-            f"thỏa ước lao động tập thể đang có hiệu lực; {dialogue} đã tổ chức đối thoại định "
-            "kỳ tại nơi làm việc."
-        )
+        paragraphs.append(f"Trong số đó, {_what_units_did(t, 'vi')}.")
     else:
         paragraphs.append(
             "Không có đơn vị nào thuộc diện phải tổ chức hội nghị người lao động, nên chưa "
@@ -104,16 +124,7 @@ def vietnamese_paragraphs(period, totals, previous=None, previous_totals=None):
     if previous is None:
         paragraphs.append("Chưa có số liệu cùng kỳ năm trước để so sánh.")
     else:
-        p = previous_totals
-        paragraphs.append(
-            f"So với {previous.name}, tỷ lệ đơn vị tổ chức hội nghị người lao động "
-            f"{_rate_change(t['conference_rate'], p['conference_rate'], 'vi')}; tỷ lệ đơn vị có "
-            "thỏa ước lao động tập thể đang có hiệu lực "
-            f"{_rate_change(t['agreement_rate'], p['agreement_rate'], 'vi')}; số đơn vị thuộc "
-            "diện tổ chức hội nghị người lao động "
-            f"{_count_change(t['eligible'], p['eligible'], 'vi')}; số cuộc đối thoại "
-            f"{_count_change(t['dialogues'], p['dialogues'], 'vi')}."
-        )
+        paragraphs.append(f"So với {previous.name}, {_changes(t, previous_totals, 'vi')}.")
     return paragraphs
 
 
@@ -127,15 +138,7 @@ def english_paragraphs(period, totals, previous=None, previous_totals=None):
         f"conference (at least {period.min_members} union members and operating)."
     ]
     if t["eligible"]:
-        conference = _ratio(t["conference_held"], t["eligible"], t["conference_rate"], "en")
-        agreement = _ratio(t["agreement_in_force"], t["eligible"], t["agreement_rate"], "en")
-        dialogue = _ratio(
-            t["periodic_dialogue_held"], t["eligible"], t["periodic_dialogue_rate"], "en"
-        )
-        paragraphs.append(
-            f"Of these, {conference} held a worker conference; {agreement} had a collective "
-            f"agreement in force; {dialogue} held a periodic dialogue at the workplace."
-        )
+        paragraphs.append(f"Of these, {_what_units_did(t, 'en')}.")
     else:
         paragraphs.append(
             "No unit had to hold a worker conference, so no rates can be given for the period."
@@ -149,17 +152,8 @@ def english_paragraphs(period, totals, previous=None, previous_totals=None):
     if previous is None:
         paragraphs.append("There are no figures for the same period a year earlier to compare.")
     else:
-        p = previous_totals
-        paragraphs.append(
-            f"Compared with {figures.english_period_phrase(previous)}, the share of units that "
-            "held a worker conference "
-            f"{_rate_change(t['conference_rate'], p['conference_rate'], 'en')}; the share with a "
-            "collective agreement in force "
-            f"{_rate_change(t['agreement_rate'], p['agreement_rate'], 'en')}; the number of "
-            "units that had to hold a worker conference "
-            f"{_count_change(t['eligible'], p['eligible'], 'en')}; the number of dialogues "
-            f"{_count_change(t['dialogues'], p['dialogues'], 'en')}."
-        )
+        since = figures.english_period_phrase(previous)
+        paragraphs.append(f"Compared with {since}, {_changes(t, previous_totals, 'en')}.")
     return paragraphs
 
 
@@ -171,19 +165,7 @@ def summaries(totals):
             "Không có đơn vị nào thuộc diện phải tổ chức hội nghị người lao động.",
             "No unit had to hold a worker conference.",
         )
-    ratios = {
-        language: (
-            _ratio(t["conference_held"], t["eligible"], t["conference_rate"], language),
-            _ratio(t["agreement_in_force"], t["eligible"], t["agreement_rate"], language),
-        )
-        for language in ("vi", "en")
-    }
-    return (
-        f"{ratios['vi'][0]} thuộc diện đã tổ chức hội nghị người lao động; {ratios['vi'][1]} "
-        "có thỏa ước lao động tập thể đang có hiệu lực.",
-        f"{ratios['en'][0]} that had to hold a worker conference held one; {ratios['en'][1]} "
-        "had a collective agreement in force.",
-    )
+    return (f"{_what_units_did(t, 'vi', SUMMARY)}.", f"{_what_units_did(t, 'en', SUMMARY)}.")
 
 
 def _stream(paragraphs, period):

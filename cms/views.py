@@ -6,15 +6,16 @@ Only published periods exist here: any other slug is a 404, whatever its status.
 import io
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from workplace.compliance import BREAKDOWNS, INDICATOR_KEYS, coverage_report, report_csv
-from workplace.spreadsheets import XLSX_CONTENT_TYPE, write_xlsx
+from workplace.compliance import BREAKDOWNS, coverage_report, report_csv
+from workplace.downloads import CONTENT_TYPES, attachment
+from workplace.indicators import INDICATOR_KEYS
+from workplace.spreadsheets import write_xlsx
 
 from . import figures
 from .cache import cache_public
@@ -39,12 +40,19 @@ def _report(request, slug):
     return coverage_report(_published_period(slug), by=by), by
 
 
-def _open_data(response, filename=None):
+def _open_data(response):
     # Open data may be read by any web page.
     response["Access-Control-Allow-Origin"] = "*"
-    if filename:
-        response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def _json(data, **dumps_params):
+    return JsonResponse(
+        data,
+        safe=False,
+        content_type=CONTENT_TYPES["json"],
+        json_dumps_params={"ensure_ascii": False, **dumps_params},
+    )
 
 
 @cache_public
@@ -70,13 +78,13 @@ def coverage_index(request):
                 **links,
             }
         )
-    return _open_data(JsonResponse(periods, safe=False, json_dumps_params={"ensure_ascii": False}))
+    return _open_data(_json(periods))
 
 
 @cache_public
 def coverage_json(request, slug):
     report, _by = _report(request, slug)
-    return _open_data(JsonResponse(report, json_dumps_params={"ensure_ascii": False, "indent": 2}))
+    return _open_data(_json(report, indent=2))
 
 
 @cache_public
@@ -84,8 +92,7 @@ def coverage_csv(request, slug):
     report, by = _report(request, slug)
     # A BOM so that Excel reads the Vietnamese names as UTF-8.
     content = "\ufeff" + report_csv(report, lineterminator="\r\n")
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    return _open_data(response, f"coverage-{slug}-{by}.csv")
+    return _open_data(attachment(content, f"coverage-{slug}-{by}.csv"))
 
 
 def report_rows(report):
@@ -102,8 +109,7 @@ def coverage_xlsx(request, slug):
     report, by = _report(request, slug)
     buffer = io.BytesIO()
     write_xlsx(report_rows(report), buffer, slug)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    return _open_data(response, f"coverage-{slug}-{by}.xlsx")
+    return _open_data(attachment(buffer.getvalue(), f"coverage-{slug}-{by}.xlsx"))
 
 
 # The search backend turns each word into a nested condition: a few hundred words would

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from workplace.admin.access import is_federation_staff
+
 from . import admin_views
 
 
@@ -15,7 +17,7 @@ def register_report_writer_urls():
 
 class FederationMenuItem(MenuItem):
     def is_shown(self, request):
-        return getattr(request.user, "is_federation", False)
+        return is_federation_staff(request.user)
 
 
 @hooks.register("register_admin_menu_item")

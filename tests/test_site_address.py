@@ -16,7 +16,7 @@ from wagtail.models import Site
 
 from cms.models import ensure_home_page
 from workplace import periods
-from workplace.accounts import send_invitation
+from workplace.invitations import send_invitation
 from workplace.models import ReportingPeriod
 from workplace.reminders import send_reminders
 

@@ -29,15 +29,15 @@ import dataclasses
 import functools
 import gc
 import logging
-import operator
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, connections, router, transaction
-from django.db.models import CheckConstraint, F, Q
+from django.db.models import CheckConstraint
 from django.utils.translation import gettext
 from import_export.widgets import ManyToManyWidget
 
 from . import audit
+from .conditions import ConditionUnreadable, evaluate, references
 from .models import Calendar, StaleRecordError
 from .resources import NaturalKeyWidget
 
@@ -45,16 +45,6 @@ logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 2000
 WRITE_BATCH = 1000
-
-COMPARISONS = {
-    "exact": operator.eq,
-    "gt": operator.gt,
-    "gte": operator.ge,
-    "lt": operator.lt,
-    "lte": operator.le,
-    "range": lambda value, bounds: bounds[0] <= value <= bounds[1],
-    "in": lambda value, choices: value in choices,
-}
 
 
 @contextlib.contextmanager
@@ -92,54 +82,6 @@ class Pending:
     new: bool
     stored_version: int | None = None
     events: list = dataclasses.field(default_factory=list)  # (action, changes)
-
-
-class ConditionUnreadable(Exception):
-    """A check constraint's condition that only the database can evaluate."""
-
-
-def evaluate(condition, values):
-    """``condition`` (a Q) over ``values`` with SQL's logic: True, False or None (unknown).
-
-    A CHECK constraint holds unless its condition is false, so None passes, as it does for
-    ``Q.check``.
-    """
-    if isinstance(condition, Q):
-        results = [evaluate(child, values) for child in condition.children]
-        if condition.connector == Q.AND:
-            result = False if False in results else None if None in results else True
-        else:
-            result = True if True in results else None if None in results else False
-        return None if result is None else (not result if condition.negated else result)
-    lookup, right = condition
-    name, _, comparison = lookup.partition("__")
-    left = values[name]
-    if isinstance(right, F):
-        right = values[right.name]
-    if comparison == "isnull":
-        return (left is None) == bool(right)
-    if left is None or right is None:
-        return None
-    return COMPARISONS[comparison or "exact"](left, right)
-
-
-def references(condition):
-    """The fields ``evaluate`` reads for ``condition``; ConditionUnreadable if it cannot."""
-    if isinstance(condition, Q):
-        if condition.connector not in (Q.AND, Q.OR):
-            raise ConditionUnreadable(condition)
-        return set().union(*(references(child) for child in condition.children))
-    if not isinstance(condition, tuple):
-        raise ConditionUnreadable(condition)
-    lookup, right = condition
-    name, _, comparison = lookup.partition("__")
-    if comparison not in COMPARISONS and comparison not in ("", "isnull"):
-        raise ConditionUnreadable(condition)
-    if isinstance(right, F):
-        return {name, right.name}
-    if hasattr(right, "resolve_expression"):
-        raise ConditionUnreadable(condition)
-    return {name}
 
 
 @functools.cache

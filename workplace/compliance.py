@@ -1,13 +1,14 @@
-"""The indicator engine: DESIGN.md's definitions, totals and breakdowns, and reasons in words.
+"""The indicator engine: the README's "Indicator definitions" counted, totals and breakdowns,
+and where a unit stands in words.
 
 The database does the counting in one query per table of figures (see ``grouped_rows``);
 this module only adds aggregated rows together along the area and union-body trees and
-reshapes them. It is the only module that imports pandas.
+reshapes them. What each figure is comes from ``indicators``. It is the only module that
+imports pandas.
 """
 
 import dataclasses
 import io
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from django.apps import apps
@@ -16,116 +17,80 @@ from django.db import connections
 from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Max, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
+from .conditions import Latest
 from .dates import format_day
+from .indicators import (
+    DASHBOARD,
+    FIGURE_FIELDS,
+    HALF_YEAR,
+    INDICATOR_KEYS,
+    SUMMED,
+    Figures,
+    format_ratio,
+    not_required_reasons,
+    shortfall_reasons,
+    shown_in,
+    table_headings,
+)
 from .models import Area, Enterprise, ReportingPeriod, Sector, UnionBody
 from .querysets import FLAG_FIELDS, record_conditions
-from .resources import defuse_formula
+from .text import defuse_formula
 
 BREAKDOWNS = ("area", "union_body", "sector")
-
-# Every key a totals or breakdown row carries, in the order screens and files show them.
-INDICATOR_KEYS = (
-    "units",
-    "eligible",
-    "conference_held",
-    "conference_rate",
-    "agreement_in_force",
-    "agreement_rate",
-    "periodic_dialogue_held",
-    "periodic_dialogue_rate",
-    "dialogues",
-    "dialogues_periodic",
-    "dialogues_ad_hoc",
-    "agreements_signed",
-    "declared",
-    "declared_rate",
-)
+# The summed counts as a list of columns, as pandas wants them.
+COUNTED = list(FIGURE_FIELDS)
 
 
-def rate(numerator, denominator):
-    """A percentage rounded half-up to one decimal (95/104 → 91.3); None when nothing to divide."""
-    if not denominator:
-        return None
-    exact = Decimal(numerator) * 100 / Decimal(denominator)
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+def _sum_of(indicator):
+    """The grouped statement's sum of one indicator's per-unit column."""
+    if indicator.column is None:
+        return "COUNT(*)"
+    if indicator.among == "units":
+        return f"SUM({indicator.column})"
+    return f"SUM({indicator.among} * {indicator.column})"
 
 
-@dataclasses.dataclass
-class Figures:
-    """Additive counts for a set of units; rates are derived, never summed."""
-
-    units: int = 0
-    eligible: int = 0
-    declared: int = 0
-    conference_held: int = 0
-    agreement_in_force: int = 0
-    periodic_dialogue_held: int = 0
-    dialogues_periodic: int = 0
-    dialogues_ad_hoc: int = 0
-    agreements_signed: int = 0
-
-    def add(self, other):
-        for field in dataclasses.fields(self):
-            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
-        return self
-
-    def as_dict(self):
-        return {
-            "units": self.units,
-            "eligible": self.eligible,
-            "conference_held": self.conference_held,
-            "conference_rate": rate(self.conference_held, self.eligible),
-            "agreement_in_force": self.agreement_in_force,
-            "agreement_rate": rate(self.agreement_in_force, self.eligible),
-            "periodic_dialogue_held": self.periodic_dialogue_held,
-            "periodic_dialogue_rate": rate(self.periodic_dialogue_held, self.eligible),
-            "dialogues": self.dialogues_periodic + self.dialogues_ad_hoc,
-            "dialogues_periodic": self.dialogues_periodic,
-            "dialogues_ad_hoc": self.dialogues_ad_hoc,
-            "agreements_signed": self.agreements_signed,
-            "declared": self.declared,
-            "declared_rate": rate(self.declared, self.units),
-        }
+def _latest_names(name):
+    return f"{name}_latest_on", f"{name}_met_on"
 
 
-FIGURE_FIELDS = [field.name for field in dataclasses.fields(Figures)]
-
-# The SUM expressions of the one grouped query, in Figures' field order after ``units``.
-_SUMS = (
-    "SUM(eligible)",
-    "SUM(declared)",
-    "SUM(eligible * has_conference)",
-    "SUM(eligible * has_agreement)",
-    "SUM(eligible * has_periodic_dialogue)",
-    "SUM(dialogues_periodic)",
-    "SUM(dialogues_ad_hoc)",
-    "SUM(agreements_signed)",
-)
-
-
-def _per_unit_tallies(model_name, conditions, period, unit_ids):
-    """One row per enterprise with the number of its records meeting each condition.
+def _per_unit_tallies(model_name, conditions, unit_ids):
+    """One row per enterprise with the number of its records meeting each condition (for a
+    ``Latest`` condition, the date of its latest record and of its latest matching one).
 
     Only records that meet some condition are read; a scope smaller than the country
     (``unit_ids``) limits them to its units, so a reviewer's district reads its own records.
     """
     model = apps.get_model("workplace", model_name)
-    tallies = {name: Count("pk", filter=condition) for name, condition in conditions.items()}
-    wanted = Q()
-    for condition in conditions.values():
-        wanted |= condition
-    if model_name == "HeadcountDeclaration":
-        # The latest declaration on or before the end decides eligibility.
-        tallies["latest_as_of"] = Max("as_of", filter=Q(as_of__lte=period.end))
-        wanted |= Q(as_of__lte=period.end)
+    tallies, wanted = {}, Q()
+    for name, condition in conditions.items():
+        if isinstance(condition, Latest):
+            latest_on, met_on = _latest_names(name)
+            tallies[latest_on] = Max(condition.date_field, filter=condition.in_time())
+            tallies[met_on] = Max(
+                condition.date_field, filter=condition.in_time() & condition.condition
+            )
+            wanted |= condition.in_time()
+        else:
+            tallies[name] = Count("pk", filter=condition)
+            wanted |= condition
     records = model.objects.filter(wanted)
     if unit_ids is not None:
         records = records.filter(enterprise__in=unit_ids)
     return (
         records.order_by().annotate(r_unit=F("enterprise_id")).values("r_unit").annotate(**tallies)
     )
+
+
+def _unit_column(alias, name, condition):
+    """The per-unit flag or count of one condition, from its table's tallies."""
+    if isinstance(condition, Latest):
+        latest_on, met_on = _latest_names(name)
+        return f"CASE WHEN {alias}.{met_on} = {alias}.{latest_on} THEN 1 ELSE 0 END AS {name}"
+    if name in FLAG_FIELDS:
+        return f"CASE WHEN {alias}.{name} > 0 THEN 1 ELSE 0 END AS {name}"
+    return f"COALESCE({alias}.{name}, 0) AS {name}"
 
 
 def _area_key(restricted):
@@ -166,37 +131,25 @@ def grouped_rows(period, units=None):
         .values("u_id", "g_area", "g_body", "g_sector")
     )
     unit_ids = in_scope.values("u_id") if restricted else None
-    Headcount = apps.get_model("workplace", "HeadcountDeclaration")
     sql, params = in_scope.query.sql_with_params()
     query, args = f"FROM ({sql}) u ", list(params)
-    columns = [
-        "CASE WHEN lh.union_members >= %s AND lh.operating = %s THEN 1 ELSE 0 END AS eligible"
-    ]
-    column_args = [period.min_members, True]
+    columns = []
     for index, (model_name, conditions) in enumerate(record_conditions(period).items()):
         alias = f"t{index}"
-        tallies = _per_unit_tallies(model_name, conditions, period, unit_ids)
+        tallies = _per_unit_tallies(model_name, conditions, unit_ids)
         sql, params = tallies.query.sql_with_params()
         query, args = _compose(
             query, args, f"LEFT JOIN ({sql}) {alias} ON {alias}.r_unit = u.u_id ", params
         )
-        for name in conditions:
-            if name in FLAG_FIELDS:
-                columns.append(f"CASE WHEN {alias}.{name} > 0 THEN 1 ELSE 0 END AS {name}")
-            else:
-                columns.append(f"COALESCE({alias}.{name}, 0) AS {name}")
-        if model_name == "HeadcountDeclaration":
-            query += (
-                f"LEFT JOIN {Headcount._meta.db_table} lh "
-                f"ON lh.enterprise_id = u.u_id AND lh.as_of = {alias}.latest_as_of "
-            )
+        columns += [_unit_column(alias, name, condition) for name, condition in conditions.items()]
     per_unit = f"SELECT u.g_area, u.g_body, u.g_sector, {', '.join(columns)} {query}"  # noqa: S608
+    sums = ", ".join(_sum_of(indicator) for indicator in SUMMED)
     sql = (
-        f"SELECT g_area, g_body, g_sector, COUNT(*), {', '.join(_SUMS)} "  # noqa: S608
+        f"SELECT g_area, g_body, g_sector, {sums} "  # noqa: S608
         f"FROM ({per_unit}) unit_rows GROUP BY g_area, g_body, g_sector"
     )
     with connections[in_scope.db].cursor() as cursor:
-        cursor.execute(sql, [*column_args, *args])
+        cursor.execute(sql, args)
         return cursor.fetchall()
 
 
@@ -221,14 +174,14 @@ def _ancestor_paths(path):
 def _groups_frame(rows):
     frame = pd.DataFrame(rows, columns=["area", "body", "sector", *FIGURE_FIELDS])
     # A SUM over no row is NULL; there is nothing to count there.
-    frame[FIGURE_FIELDS] = frame[FIGURE_FIELDS].fillna(0).astype("int64")
+    frame[COUNTED] = frame[COUNTED].fillna(0).astype("int64")
     return frame
 
 
 def _sums_by(frame, column):
     """Figures summed for each value of ``column``: a national count has tens of thousands of
     (area, body, sector) groups, which pandas adds up far faster than a loop would."""
-    summed = frame.groupby(column)[FIGURE_FIELDS].sum()
+    summed = frame.groupby(column)[COUNTED].sum()
     return {
         key: Figures(*(int(n) for n in row))
         for key, row in zip(summed.index, summed.itertuples(index=False), strict=True)
@@ -283,7 +236,7 @@ def period_header(period):
 def compute_coverage(period, units=None):
     """Live figures for ``period``: totals and all three breakdowns."""
     frame = _groups_frame(grouped_rows(period, units))
-    totals = Figures(*(int(n) for n in frame[FIGURE_FIELDS].sum()))
+    totals = Figures(*(int(n) for n in frame[COUNTED].sum()))
     # Names in a snapshot are frozen in the site's main language.
     with translation.override(settings.LANGUAGE_CODE):
         breakdowns = {
@@ -294,12 +247,25 @@ def compute_coverage(period, units=None):
     return {"period": period_header(period), "totals": totals.as_dict(), "breakdowns": breakdowns}
 
 
+def _every_key(row):
+    """A snapshot's row with every figure of today's indicators: one added since the period
+    was frozen was not counted then, so it is None (shown as such), never recomputed."""
+    missing = [key for key in INDICATOR_KEYS if key not in row]
+    return {**row, **dict.fromkeys(missing)} if missing else row
+
+
 def coverage(period, live=False):
     """The period's figures: the frozen snapshot once locked, unless ``live`` is asked for."""
     if period.is_frozen and period.snapshot and not live:
-        result = dict(period.snapshot)
-        result["period"] = period_header(period)
-        return result
+        snapshot = period.snapshot
+        return {
+            **snapshot,
+            "period": period_header(period),
+            "totals": _every_key(snapshot["totals"]),
+            "breakdowns": {
+                by: [_every_key(row) for row in rows] for by, rows in snapshot["breakdowns"].items()
+            },
+        }
     return compute_coverage(period)
 
 
@@ -335,42 +301,27 @@ def report_csv(report, lineterminator="\n"):
     return frame.to_csv(index=False, lineterminator=lineterminator)
 
 
-def format_ratio(numerator, denominator, percent):
-    """'95/104 (91,3%)' in Vietnamese, '95/104 (91.3%)' in English."""
-    if percent is None:
-        return f"{numerator}/{denominator}"
-    decimal_mark = _(".")
-    shown = f"{percent:.1f}".replace(".", decimal_mark)
-    return f"{numerator}/{denominator} ({shown}%)"
-
-
-def _ratio_column(frame, numerator, denominator, percent):
+def _table_column(frame, indicator):
+    if not indicator.rated:
+        return frame[indicator.figure_key]
     return [
         format_ratio(n, d, None if pd.isna(r) else r)
-        for n, d, r in zip(frame[numerator], frame[denominator], frame[percent], strict=True)
+        for n, d, r in zip(
+            frame[indicator.figure_key],
+            frame[indicator.among],
+            frame[indicator.rate_key],
+            strict=True,
+        )
     ]
 
 
 def report_table(report):
     """A readable plain-text table: one line per row, ratios as numerator/denominator (rate)."""
     frame = report_frame(report)
-    table = pd.DataFrame(
-        {
-            _("Code"): frame["code"],
-            _("Name"): frame["name"],
-            _("Units"): frame["units"],
-            _("Eligible"): frame["eligible"],
-            _("Conference"): _ratio_column(frame, "conference_held", "eligible", "conference_rate"),
-            _("Agreement"): _ratio_column(
-                frame, "agreement_in_force", "eligible", "agreement_rate"
-            ),
-            _("Periodic dialogue"): _ratio_column(
-                frame, "periodic_dialogue_held", "eligible", "periodic_dialogue_rate"
-            ),
-            _("Dialogues"): frame["dialogues"],
-            _("Declared"): _ratio_column(frame, "declared", "units", "declared_rate"),
-        }
-    )
+    columns = {_("Code"): frame["code"], _("Name"): frame["name"]}
+    for indicator, heading in zip(shown_in(DASHBOARD), table_headings(DASHBOARD), strict=True):
+        columns[heading] = _table_column(frame, indicator)
+    table = pd.DataFrame(columns)
     period = report["period"]
     status = ReportingPeriod.Status(period["status"]).label
     heading = f"{period['name']} ({period['start']} – {period['end']}, {status})"
@@ -379,17 +330,8 @@ def report_table(report):
 
 # --- where a unit stands, in words --------------------------------------------------------
 #
-# A unit that is not eligible (too few members, operations suspended, no declaration) is not
-# required to hold a worker conference: it is left out of the conference, agreement and
-# dialogue rates, so it does not fall short of them. Any unit still falls short of the
-# declaration when its latest is older than the year. The two conditions below select, in the
-# database, exactly the units for which ``not_required_reasons`` and ``shortfall_reasons``
-# have something to say.
-
-NOT_REQUIRED = Q(eligible=0)
-FALLS_SHORT = (
-    Q(eligible=1) & (Q(has_conference=0) | Q(has_agreement=0) | Q(has_periodic_dialogue=0))
-) | Q(declared=0, latest_as_of__isnull=False)
+# ``indicators.NOT_REQUIRED`` and ``indicators.FALLS_SHORT`` select, in the database, exactly
+# the units for which ``not_required_reasons`` and ``shortfall_reasons`` have something to say.
 
 
 @dataclasses.dataclass(frozen=True)
@@ -414,69 +356,6 @@ def _out_of_scope_reasons(unit, period):
             % {"date": format_day(unit.union_established_on)}
         ]
     return [_("The union was dissolved on %(date)s.") % {"date": format_day(unit.dissolved_on)}]
-
-
-def not_required_reasons(row, period):
-    """Why a unit annotated ``with_shortfall_facts(period)`` need not hold a worker conference;
-    empty when it must (it is eligible)."""
-    if row.eligible:
-        return []
-    if row.latest_as_of is None:
-        return [
-            _("No headcount declared on or before %(date)s.") % {"date": format_day(period.end)}
-        ]
-    if not row.latest_operating:
-        return [
-            _("Operations temporarily suspended (declaration of %(date)s).")
-            % {"date": format_day(row.latest_as_of)}
-        ]
-    return [
-        _("%(members)s union members, fewer than %(minimum)s.")
-        % {"members": row.latest_members, "minimum": period.min_members}
-    ]
-
-
-def _missing_conference(row, period):
-    since = format_day(period.year_start)
-    if row.last_conference_on:
-        return _("No worker conference held since %(since)s (the last one was on %(date)s).") % {
-            "since": since,
-            "date": format_day(row.last_conference_on),
-        }
-    return _("No worker conference held since %(since)s.") % {"since": since}
-
-
-def _missing_agreement(row, period):
-    if row.next_agreement_from:
-        return _("The collective agreement only takes effect on %(date)s.") % {
-            "date": format_day(row.next_agreement_from)
-        }
-    if row.last_agreement_expired_on:
-        return _("The collective agreement expired on %(date)s.") % {
-            "date": format_day(row.last_agreement_expired_on)
-        }
-    return _("No collective agreement in force.")
-
-
-def shortfall_reasons(row, period):
-    """What a unit annotated ``with_shortfall_facts(period)`` falls short of, in words."""
-    reasons = []
-    if row.eligible:
-        if not row.has_conference:
-            reasons.append(_missing_conference(row, period))
-        if not row.has_agreement:
-            reasons.append(_missing_agreement(row, period))
-        if not row.has_periodic_dialogue:
-            reasons.append(
-                _("No periodic dialogue held since %(since)s.")
-                % {"since": format_day(period.year_start)}
-            )
-    if not row.declared and row.latest_as_of is not None:
-        reasons.append(
-            _("No headcount declared since %(since)s (the latest is of %(date)s).")
-            % {"since": format_day(period.year_start), "date": format_day(row.latest_as_of)}
-        )
-    return reasons
 
 
 def standing_from_row(row, period):
@@ -508,42 +387,31 @@ def shortfalls(unit, period):
 
 # --- the federation's half-year report as a spreadsheet --------------------------------------
 
-# The report's figures, after the row number and the row's name, in the report's order.
-HALF_YEAR_KEYS = (
-    "units",
-    "eligible",
-    "conference_held",
-    "conference_rate",
-    "agreement_in_force",
-    "agreement_rate",
-    "dialogues",
-    "declared",
-)
-HALF_YEAR_RATE_KEYS = ("conference_rate", "agreement_rate")
+
+def _half_year_columns():
+    """(key, heading, is a rate) of the report's figures, after the row number and name."""
+    columns = []
+    for indicator in shown_in(HALF_YEAR):
+        columns.append(
+            (indicator.figure_key, indicator.half_year_heading or indicator.label, False)
+        )
+        if indicator.rated and indicator.half_year_rate:
+            columns.append((indicator.rate_key, _("Rate (%)"), True))
+    return columns
 
 
 def _half_year_headings(row_heading):
-    return [
-        _("No."),
-        row_heading,
-        pgettext("half-year report heading", "Grassroots unions"),
-        pgettext("half-year report heading", "Units required to hold a worker conference"),
-        _("Worker conference held"),
-        _("Rate (%)"),
-        _("Collective agreement in force"),
-        _("Rate (%)"),
-        _("Dialogues (periodic and ad hoc)"),
-        _("Headcount declared"),
-    ]
+    return [_("No."), row_heading, *(str(heading) for _key, heading, _rate in _half_year_columns())]
 
 
 def _half_year_frame(rows, totals, total_label):
     """One line per row and a closing total line; object cells keep counts as integers."""
+    keys = [key for key, _heading, _rate in _half_year_columns()]
     lines = [
-        [number, row["name"], *(row[key] for key in HALF_YEAR_KEYS)]
+        [number, row["name"], *(row[key] for key in keys)]
         for number, row in enumerate(rows, start=1)
     ]
-    lines.append([None, total_label, *(totals[key] for key in HALF_YEAR_KEYS)])
+    lines.append([None, total_label, *(totals[key] for key in keys)])
     return pd.DataFrame(lines, dtype=object)
 
 
@@ -552,7 +420,9 @@ def _dress_half_year_sheet(sheet, title, width, height):
 
     sheet.cell(row=1, column=1, value=defuse_formula(title)).font = Font(bold=True, size=13)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    rate_columns = {3 + HALF_YEAR_KEYS.index(key) for key in HALF_YEAR_RATE_KEYS}
+    rate_columns = {
+        3 + number for number, (_key, _heading, rate) in enumerate(_half_year_columns()) if rate
+    }
     for row in sheet.iter_rows(min_row=2, max_row=height + 2):
         for cell in row:
             # A name beginning with "=" must stay text: nothing in the report is a formula.

@@ -1,4 +1,5 @@
-"""The demo province kept alive: this year's records, and registrations waiting for a reviewer.
+"""The demo province kept alive: its accounts, this year's records, registrations waiting for a
+reviewer, and its published periods.
 
 ``fixtures/make_demo.py`` writes the seed (``fixtures/demo/*.csv``, 2022 and 2023) and draws,
 from today's date, the records the seed's units keep in the current year; ``load_demo``
@@ -8,6 +9,7 @@ verification cannot come that way, since an import verifies every unit it loads:
 as the portal makes them.
 """
 
+import csv
 import datetime
 import functools
 import importlib.util
@@ -16,9 +18,13 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
+from . import periods
 from .audit import acting_as
 from .models import Area, Enterprise, ReportingPeriod, UnionBody, User
+from .resources import RESOURCES
 from .spreadsheets import import_file
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -30,6 +36,10 @@ DATE_COLUMNS = {
     "agreements": "signed_on",
     "dialogues": "held_on",
 }
+# 2023-h1 is the seed report; 2022-h1 beside it gives the change against a year earlier.
+PUBLISHED = ("2022-h1", "2023-h1")
+# The demo accounts of officers.csv sign in with this, so anyone can try the portal.
+DEMO_PASSWORD = "demo-2023"  # noqa: S105
 
 
 class DemoImportError(Exception):
@@ -105,3 +115,63 @@ def add_pending_registrations(today):
             unit.save()
         created.append(unit)
     return created
+
+
+def demo_rows(name):
+    with (DEMO_DIR / f"{name}.csv").open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def create_federation_staff():
+    """The federation's own accounts: made here, as an administrator would in the admin,
+    since an import creates and changes officers and reviewers only."""
+    for row in demo_rows("federation_staff"):
+        User.objects.get_or_create(
+            username=row["username"],
+            defaults={
+                "email": row["email"],
+                "full_name": row["full_name"],
+                "role": User.Role.FEDERATION,
+                "password": make_password(None),
+            },
+        )
+
+
+def load_records():
+    """The demo's accounts, units and records, up to today, and its registrations waiting for
+    verification: one line for each step, saying what it did, as it is done.
+
+    Raises ``DemoImportError`` when the importer refuses a file.
+    """
+    create_federation_staff()
+    for kind in RESOURCES:
+        yield import_demo_file(kind, DEMO_DIR / f"{kind}.csv").summary()
+    # The seed stops in 2023: this year's records keep every list and view alive.
+    today = timezone.localdate()
+    for outcome in load_living_records(today):
+        yield outcome.summary()
+    for unit in add_pending_registrations(today):
+        yield f"{unit.tax_code}: registered, waiting for verification"
+
+
+def publish_periods():
+    """Publish the demo's periods, one line for each. Their results pages go under the home
+    page, which must exist by then."""
+    for slug in PUBLISHED:
+        periods.publish(ReportingPeriod.objects.get(slug=slug))
+        yield f"{slug}: published"
+
+
+def set_demo_passwords():
+    """Give the demo accounts a known password, unless someone already chose one; the user
+    names of the accounts given it."""
+    usernames = [
+        row["username"] for name in ("federation_staff", "officers") for row in demo_rows(name)
+    ]
+    ready = []
+    for user in User.objects.filter(username__in=usernames).order_by("username"):
+        if not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            ready.append(user.username)
+    return ready

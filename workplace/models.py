@@ -1,4 +1,5 @@
-"""The domain of DESIGN.md's glossary: areas, union bodies, enterprises and their records.
+"""The domain: areas, union bodies, enterprises and their records, as the README's “The import
+format” and “Indicator definitions” name them.
 
 What must always hold lives in database constraints; what an officer may get wrong is
 checked again in ``clean()`` so that forms and imports explain it in plain words.
@@ -24,7 +25,13 @@ from . import audit
 from .dates import format_day
 from .documents import DocumentPath, private_storage, validate_document
 from .freeze_lock import writing_records
-from .querysets import EnterpriseQuerySet, PeriodQuerySet, RecordQuerySet, TreeQuerySet
+from .querysets import (
+    AgreementQuerySet,
+    EnterpriseQuerySet,
+    PeriodQuerySet,
+    RecordQuerySet,
+    TreeQuerySet,
+)
 from .text import fold, normalise_tax_code
 
 CODE_PATTERN = r"^[A-Za-z0-9_.\-]+$"
@@ -494,6 +501,47 @@ class Enterprise(TrackedModel):
             days += [day for day in found.values() if day is not None]
         return (min(days), max(days)) if days else (None, None)
 
+    # A unit registered in the portal waits for a reviewer: verified, it counts in the figures;
+    # rejected, with a reason its officer reads, it counts nowhere. A rejection can still be
+    # reconsidered and the unit verified; a verified unit is no longer decided on here.
+
+    @property
+    def may_be_verified(self):
+        return self.registration != self.Registration.VERIFIED
+
+    @property
+    def may_be_rejected(self):
+        return self.registration == self.Registration.PENDING
+
+    def mark_verified(self):
+        """Set the verified state without saving: a verified unit carries no rejection reason.
+        An import, which saves its units itself, verifies them this way."""
+        self.registration = self.Registration.VERIFIED
+        self.rejection_reason = ""
+
+    def verify(self, by):
+        """Verify the registration and save; the unit's history names ``by`` as its author."""
+        if not self.may_be_verified:
+            raise ValueError("The unit is already verified.")
+        self.mark_verified()
+        self._save_decision(by)
+
+    def reject(self, by, reason):
+        """Reject the pending registration for ``reason`` (required) and save; the unit's
+        history names ``by`` as its author."""
+        if not self.may_be_rejected:
+            raise ValueError("Only a pending registration can be rejected.")
+        if not reason.strip():
+            raise ValidationError(_("Give a reason for the rejection."), code="no_reason")
+        self.registration = self.Registration.REJECTED
+        self.rejection_reason = reason
+        self._save_decision(by)
+
+    def _save_decision(self, by):
+        # The decision is the reviewer's whichever channel it came through.
+        with audit.acting_as(by, audit.current_actor().source):
+            self.save()
+
 
 class EnterpriseRecord(TrackedModel):
     """A dated fact about one enterprise; the date decides which periods it counts in."""
@@ -579,13 +627,35 @@ class EnterpriseRecord(TrackedModel):
     def figure_facts(self, period):
         """What this record counts for in ``period``: each of the engine's record conditions
         (``querysets.record_conditions``) it meets. A record that counts for nothing gives {}.
+
+        A ``Latest`` condition (eligibility, from the latest declaration) is decided by the
+        latest record on or before its day, whether or not it matches, so that record gives
+        the condition's value, True or False.
         """
-        from .bulk_import import evaluate  # the Python reading of the engine's conditions
+        from .conditions import Latest, evaluate  # the Python reading of the engine's conditions
         from .querysets import record_conditions
 
         conditions = record_conditions(period).get(type(self).__name__, {})
         values = {field.name: getattr(self, field.attname) for field in self._meta.fields}
-        return {name: True for name, condition in conditions.items() if evaluate(condition, values)}
+        facts = {}
+        for name, condition in conditions.items():
+            if isinstance(condition, Latest):
+                if evaluate(condition.in_time(), values) and self.is_latest_on(condition.until):
+                    facts[name] = bool(evaluate(condition.condition, values))
+            elif evaluate(condition, values):
+                facts[name] = True
+        return facts
+
+    def is_latest_on(self, day):
+        """No other record of the unit is dated after this one and on or before ``day``."""
+        date_field = self.date_field
+        later = type(self)._base_manager.filter(
+            enterprise_id=self.enterprise_id,
+            **{f"{date_field}__gt": self.record_date, f"{date_field}__lte": day},
+        )
+        if self.pk is not None:
+            later = later.exclude(pk=self.pk)
+        return not later.exists()
 
     @property
     def earliest_record_date(self):
@@ -660,26 +730,6 @@ class HeadcountDeclaration(EnterpriseRecord):
     def __str__(self):
         return f"{self.enterprise_id} @ {shown_day(self.as_of)}"
 
-    def figure_facts(self, period):
-        """Besides being declared in the period's year, the latest declaration on or before the
-        period's end decides whether the unit is eligible then."""
-        facts = super().figure_facts(period)
-        if self.as_of is not None and self.as_of <= period.end and self.is_latest_on(period.end):
-            facts["eligible"] = (
-                self.union_members is not None
-                and self.union_members >= period.min_members
-                and self.operating
-            )
-        return facts
-
-    def is_latest_on(self, day):
-        later = HeadcountDeclaration._base_manager.filter(
-            enterprise_id=self.enterprise_id, as_of__gt=self.as_of, as_of__lte=day
-        )
-        if self.pk is not None:
-            later = later.exclude(pk=self.pk)
-        return not later.exists()
-
 
 class WorkerConference(EnterpriseRecord):
     class Form(models.TextChoices):
@@ -728,6 +778,7 @@ class CollectiveAgreement(EnterpriseRecord):
     past_date_fields = ("signed_on", "submitted_on")
     SUBMISSION_DAYS = 10  # Labour Code 2019 Art. 77: submit within 10 days of signing
     TERM_YEARS = (1, 3)  # Labour Code 2019 Art. 78: an agreement runs for 1 to 3 years
+    EXPIRY_WARNING_DAYS = 90  # how long before expiry officers and reviewers are warned
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -751,6 +802,8 @@ class CollectiveAgreement(EnterpriseRecord):
         max_length=255,
         blank=True,
     )
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["enterprise", "-signed_on"]
@@ -831,11 +884,22 @@ class CollectiveAgreement(EnterpriseRecord):
             raise ValidationError(errors)
 
     @property
+    def submission_deadline(self):
+        """The last day for submitting the agreement to the labour authority."""
+        return self.signed_on + datetime.timedelta(days=self.SUBMISSION_DAYS)
+
+    @property
     def submitted_late(self):
         """True when the law's 10-day deadline was missed; the record itself stays valid."""
-        if self.submitted_on is None:
-            return False
-        return (self.submitted_on - self.signed_on).days > self.SUBMISSION_DAYS
+        return self.submitted_on is not None and self.submitted_on > self.submission_deadline
+
+    def unsubmitted_past_deadline(self, today):
+        """Not submitted although the deadline has passed (see ``AgreementQuerySet``)."""
+        return self.submitted_on is None and today > self.submission_deadline
+
+    def days_late(self, today):
+        """Days past the deadline of its submission or, not yet submitted, of ``today``."""
+        return ((self.submitted_on or today) - self.submission_deadline).days
 
 
 class Dialogue(EnterpriseRecord):

@@ -1,22 +1,37 @@
 """Chainable per-row facts for the indicator engine.
 
-Every indicator of DESIGN.md is a column computed by the database for each enterprise
-(``Exists`` and correlated sub-queries), so a whole table of figures is one query however
-many units there are. ``compliance.py`` adds them up.
+Every indicator of the README's "Indicator definitions" is a column computed by the database
+for each enterprise (``Exists`` and correlated sub-queries), so a whole table of figures is one
+query however many units there are. ``compliance.py`` adds them up.
 """
 
 import copy
+import datetime
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
+from .conditions import Latest
 from .freeze_lock import writing_records
+from .indicators import COUNT_COLUMNS, FLAG_COLUMNS
 
-# The per-row indicator flags (0 or 1) and counts, by the name they carry in the figures.
-FLAG_FIELDS = ("eligible", "declared", "has_conference", "has_agreement", "has_periodic_dialogue")
-COUNT_FIELDS = ("dialogues_periodic", "dialogues_ad_hoc", "agreements_signed")
+# The per-row indicator flags (0 or 1) and counts, by the name of their column.
+FLAG_FIELDS = FLAG_COLUMNS
+COUNT_FIELDS = COUNT_COLUMNS
 
 
 def _model(name):
@@ -165,6 +180,39 @@ class RecordQuerySet(models.QuerySet):
             raise FrozenPeriodError.for_record(date_field, day, period)
 
 
+class AgreementQuerySet(RecordQuerySet):
+    """Collective agreements by their deadlines, each counted from the model's one constant:
+    the expiry officers and reviewers are warned of ``EXPIRY_WARNING_DAYS`` ahead, and the
+    submission to the labour authority due ``SUBMISSION_DAYS`` after signing."""
+
+    def expiring_soon(self, today):
+        """Expiring from today to ``EXPIRY_WARNING_DAYS`` days on, both days included."""
+        last_day = today + datetime.timedelta(days=self.model.EXPIRY_WARNING_DAYS)
+        return self.filter(expires_on__range=(today, last_day))
+
+    def unsubmitted_past_deadline(self, today):
+        """Signed more than ``SUBMISSION_DAYS`` days before ``today`` and not submitted, in
+        force or not: an agreement that expired unsubmitted was never submitted."""
+        return self.filter(self._unsubmitted_past_deadline(today))
+
+    def submitted_late(self):
+        return self.filter(self._submitted_late())
+
+    def late(self, today):
+        """Submitted after the deadline, or not submitted although the deadline has passed."""
+        return self.filter(self._submitted_late() | self._unsubmitted_past_deadline(today))
+
+    def _submitted_late(self):
+        allowed = datetime.timedelta(days=self.model.SUBMISSION_DAYS)
+        deadline = ExpressionWrapper(F("signed_on") + allowed, output_field=models.DateField())
+        return Q(submitted_on__gt=deadline)
+
+    def _unsubmitted_past_deadline(self, today):
+        # Signed on this day, an agreement may still be submitted today.
+        earliest_in_time = today - datetime.timedelta(days=self.model.SUBMISSION_DAYS)
+        return Q(submitted_on__isnull=True, signed_on__lt=earliest_in_time)
+
+
 def in_scope_condition(period):
     """The units ``period`` counts, as a condition the database and ``evaluate`` both read."""
     return Q(
@@ -181,16 +229,24 @@ def latest_declaration(period):
 
 
 def record_conditions(period):
-    """Which records each indicator looks at, by model: DESIGN.md's definitions, written once.
+    """Which records each indicator's column looks at, by model: the README's "Indicator
+    definitions", written once.
 
-    A flag is 1 when a unit has at least one matching record, a count is how many it has. The
-    per-row columns below and the grouped statement of ``compliance.grouped_rows`` are both
-    built from these conditions, so the two cannot drift apart.
+    A flag is 1 when a unit has at least one matching record (or, for a ``Latest`` condition,
+    when its latest record on or before the period's end matches), a count is how many it has.
+    The per-row columns below, the grouped statement of ``compliance.grouped_rows`` and the
+    frozen-figures check of ``EnterpriseRecord.figure_facts`` are all built from these
+    conditions, so they cannot drift apart.
     """
     year = (period.year_start, period.end)
     whole_period = (period.start, period.end)
     return {
-        "HeadcountDeclaration": {"declared": Q(as_of__range=year)},
+        "HeadcountDeclaration": {
+            "eligible": Latest(
+                Q(union_members__gte=period.min_members, operating=True), "as_of", period.end
+            ),
+            "declared": Q(as_of__range=year),
+        },
         "WorkerConference": {"has_conference": Q(held_on__range=year)},
         "CollectiveAgreement": {
             "has_agreement": Q(effective_from__lte=period.end, expires_on__gte=period.end),
@@ -205,23 +261,25 @@ def record_conditions(period):
     }
 
 
+def _latest_flag(records, latest):
+    """1 when the unit's latest record on or before ``latest.until`` meets its condition."""
+    newest = records.filter(latest.in_time()).order_by(f"-{latest.date_field}")
+    meets = newest.annotate(meets=as_flag(latest.condition)).values("meets")[:1]
+    return Coalesce(Subquery(meets, output_field=IntegerField()), Value(0))
+
+
 def indicator_columns(period):
-    """The per-row columns of DESIGN.md's indicator definitions for ``period``."""
-    # One sub-query decides eligibility from the latest declaration (members and operating),
-    # rather than two that would each look the declaration up again.
-    eligible_now = latest_declaration(period).annotate(
-        ok=as_flag(Q(union_members__gte=period.min_members, operating=True))
-    )
-    columns = {
-        "eligible": Coalesce(
-            Subquery(eligible_now.values("ok")[:1], output_field=IntegerField()), Value(0)
-        ),
-    }
+    """The per-row columns of the indicators for ``period``."""
+    columns = {}
     for model_name, conditions in record_conditions(period).items():
         records = _model(model_name).objects.filter(enterprise=OuterRef("pk"))
         for name, condition in conditions.items():
-            matching = records.filter(condition)
-            columns[name] = as_flag(Exists(matching)) if name in FLAG_FIELDS else count_of(matching)
+            if isinstance(condition, Latest):
+                columns[name] = _latest_flag(records, condition)
+            elif name in FLAG_FIELDS:
+                columns[name] = as_flag(Exists(records.filter(condition)))
+            else:
+                columns[name] = count_of(records.filter(condition))
     return columns
 
 

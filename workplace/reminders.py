@@ -18,8 +18,6 @@ from union_site import site_address
 
 from .models import CollectiveAgreement, Enterprise, User, WorkerConference
 
-EXPIRY_WARNING_DAYS = 90
-
 
 @dataclasses.dataclass
 class UnitReminder:
@@ -29,30 +27,18 @@ class UnitReminder:
 
 def units_needing_reminders(today):
     """Verified, active units with something to do, each with its reasons in words."""
-    soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
-    overdue = today - datetime.timedelta(days=CollectiveAgreement.SUBMISSION_DAYS)
-    of_unit = {"enterprise": OuterRef("pk")}
+    conferences = WorkerConference.objects.filter(enterprise=OuterRef("pk"))
+    agreements = CollectiveAgreement.objects.filter(enterprise=OuterRef("pk"))
     units = (
         Enterprise.objects.verified()
         .filter(union_established_on__lte=today)
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today))
         .annotate(
             conference_this_year=Exists(
-                WorkerConference.objects.filter(
-                    **of_unit, held_on__range=(datetime.date(today.year, 1, 1), today)
-                )
+                conferences.filter(held_on__range=(datetime.date(today.year, 1, 1), today))
             ),
-            agreement_expiring=Exists(
-                CollectiveAgreement.objects.filter(**of_unit, expires_on__range=(today, soon))
-            ),
-            agreement_unsubmitted=Exists(
-                CollectiveAgreement.objects.filter(
-                    **of_unit,
-                    submitted_on__isnull=True,
-                    signed_on__lt=overdue,
-                    expires_on__gte=today,
-                )
-            ),
+            agreement_expiring=Exists(agreements.expiring_soon(today)),
+            agreement_unsubmitted=Exists(agreements.unsubmitted_past_deadline(today)),
         )
         .filter(
             Q(conference_this_year=False)
@@ -75,7 +61,7 @@ def reasons_for(unit, today):
     if unit.agreement_expiring:
         reasons.append(
             _("The collective agreement expires within %(days)s days.")
-            % {"days": EXPIRY_WARNING_DAYS}
+            % {"days": CollectiveAgreement.EXPIRY_WARNING_DAYS}
         )
     if unit.agreement_unsubmitted:
         reasons.append(

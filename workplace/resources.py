@@ -1,4 +1,5 @@
-"""Spreadsheet import and export in DESIGN.md's format, built on django-import-export.
+"""Spreadsheet import and export in the README's “The import format”, built on
+django-import-export.
 
 One Resource per kind, every related object named by its natural key (a code or a tax code),
 so a file written by ``export_records`` reads back through ``import_records`` unchanged.
@@ -12,7 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from .accounts import invite_on_commit
+from .invitations import invite_on_commit
 from .models import (
     Area,
     CollectiveAgreement,
@@ -25,34 +26,12 @@ from .models import (
     User,
     WorkerConference,
 )
-from .text import normalise_tax_code
+from .text import normalise_tax_code, restore_defused
 
-# A text cell that starts with one of these would run as a formula in a spreadsheet program.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 TRUE_WORDS = {"true", "1", "có", "co", "yes", "x"}
 FALSE_WORDS = {"false", "0", "không", "khong", "no"}
-
-
-def _looks_like_formula(text):
-    # Quotes already in front count too, so that a name that really begins with "'=" keeps
-    # its own quote after an export and a re-import.
-    return text.lstrip("'").startswith(FORMULA_TRIGGERS)
-
-
-def defuse_formula(text):
-    """Prefix a quote so a spreadsheet shows the text instead of running it."""
-    if text and _looks_like_formula(text):
-        return "'" + text
-    return text
-
-
-def restore_defused(text):
-    """Drop the one quote ``defuse_formula`` added, and only that one."""
-    if text.startswith("'") and _looks_like_formula(text[1:]):
-        return text[1:]
-    return text
 
 
 def is_blank(value):
@@ -406,12 +385,11 @@ class EnterpriseResource(RecordResource):
 
     def saved_even_if_unchanged(self, original):
         # An identical row still verifies a unit that was waiting for verification.
-        return original.registration != Enterprise.Registration.VERIFIED
+        return original.may_be_verified
 
     def before_save_instance(self, instance, row, **kwargs):
         # The federation's own files are authoritative: imported units are verified.
-        instance.registration = Enterprise.Registration.VERIFIED
-        instance.rejection_reason = ""
+        instance.mark_verified()
 
     def export_queryset(self):
         return self.get_queryset().select_related("area", "union_body").order_by("tax_code")
@@ -630,7 +608,8 @@ class OfficerResource(RecordResource):
         )
 
 
-# The import kinds of DESIGN.md, in the order a complete data set must be loaded.
+# The import kinds of the README's “The import format”, in the order a complete data set must
+# be loaded.
 RESOURCES = {
     "areas": AreaResource,
     "union_bodies": UnionBodyResource,
@@ -642,3 +621,60 @@ RESOURCES = {
     "dialogues": DialogueResource,
     "officers": OfficerResource,
 }
+
+# Each column's Vietnamese heading: the admin's templates write it in row 2, and the importer
+# reads it, in any case, as that column.
+VIETNAMESE_HEADINGS = {
+    "code": "Mã",
+    "name": "Tên",
+    "kind": "Loại",
+    "parent_code": "Mã cấp trên",
+    "slug": "Mã kỳ",
+    "start": "Từ ngày",
+    "end": "Đến ngày",
+    "min_members": "Số đoàn viên tối thiểu",
+    "tax_code": "Mã số thuế",
+    "sector": "Loại hình",
+    "area_code": "Mã địa bàn",
+    "union_body_code": "Mã công đoàn cấp trên",
+    "union_established_on": "Ngày thành lập công đoàn",
+    "dissolved_on": "Ngày giải thể",
+    "as_of": "Tính đến ngày",
+    "union_members": "Số đoàn viên",
+    "workers": "Số người lao động",
+    "operating": "Đang hoạt động",
+    "held_on": "Ngày tổ chức",
+    "form": "Hình thức",
+    "attendees": "Số người dự",
+    "signed_on": "Ngày ký",
+    "effective_from": "Có hiệu lực từ",
+    "expires_on": "Ngày hết hạn",
+    "votes_for": "Số phiếu tán thành",
+    "workers_consulted": "Số người được lấy ý kiến",
+    "submitted_on": "Ngày gửi cơ quan quản lý lao động",
+    "username": "Tên đăng nhập",
+    "email": "Thư điện tử",
+    "full_name": "Họ và tên",
+    "role": "Vai trò",
+    "tax_codes": "Mã số thuế các đơn vị",
+}
+# The heading a kind gives one of its columns instead of the usual one.
+KIND_HEADINGS = {
+    "enterprises": {"name": "Tên doanh nghiệp"},
+    "dialogues": {"kind": "Loại đối thoại"},
+}
+
+
+def vietnamese_headings(kind):
+    """(column, Vietnamese heading) for each column of ``kind``, in the import's order."""
+    overrides = KIND_HEADINGS.get(kind, {})
+    return [
+        (name, overrides.get(name, VIETNAMESE_HEADINGS[name])) for name in RESOURCES[kind].columns()
+    ]
+
+
+def every_vietnamese_heading():
+    """(column, Vietnamese heading) for every heading a template may write, whatever its kind."""
+    yield from VIETNAMESE_HEADINGS.items()
+    for overrides in KIND_HEADINGS.values():
+        yield from overrides.items()

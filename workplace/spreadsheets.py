@@ -22,7 +22,8 @@ from import_export import widgets
 
 from .bulk_import import BulkImport, collector_paused
 from .freeze_lock import writing_records
-from .resources import RESOURCES, defuse_formula
+from .resources import RESOURCES, every_vietnamese_heading
+from .text import defuse_formula
 
 # An XLSX is a zip: its parts are checked before anything is unpacked, so a small upload that
 # would unpack to gigabytes (a "decompression bomb") is refused instead of filling the memory.
@@ -35,8 +36,6 @@ MAX_XLSX_RATIO = 100
 MAX_XLSX_COLUMNS = 64
 MAX_SHEET_ROWS = 1_048_575
 BLANK_ROW = ()
-# The content type of every XLSX file the application hands out.
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Date cells stay real dates (sortable, computable) but show as people write them.
 XLSX_DATE_FORMAT = "dd/mm/yyyy"
 XLSX_DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -49,50 +48,23 @@ _OOXML_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _OOXML_LITERAL = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 _OOXML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
 
-HEADER_ALIASES = {
-    "mã": "code",
-    "tên": "name",
-    "loại": "kind",
-    "mã cấp trên": "parent_code",
-    "mã kỳ": "slug",
-    "từ ngày": "start",
-    "đến ngày": "end",
-    "số đoàn viên tối thiểu": "min_members",
-    "mã số thuế": "tax_code",
+# Headings people write for a column in files of their own, besides its Vietnamese heading.
+OTHER_HEADINGS = {
     "mst": "tax_code",
     "tên đơn vị": "name",
-    "tên doanh nghiệp": "name",
-    "loại hình": "sector",
-    "mã địa bàn": "area_code",
-    "mã công đoàn cấp trên": "union_body_code",
-    "ngày thành lập công đoàn": "union_established_on",
-    "ngày giải thể": "dissolved_on",
-    "tính đến ngày": "as_of",
     "ngày khai báo": "as_of",
-    "số đoàn viên": "union_members",
-    "số người lao động": "workers",
     "số lao động": "workers",
-    "đang hoạt động": "operating",
-    "ngày tổ chức": "held_on",
-    "hình thức": "form",
-    "số người dự": "attendees",
-    "ngày ký": "signed_on",
-    "có hiệu lực từ": "effective_from",
     "ngày hiệu lực": "effective_from",
-    "ngày hết hạn": "expires_on",
-    "số phiếu tán thành": "votes_for",
-    "số người được lấy ý kiến": "workers_consulted",
-    "ngày gửi cơ quan quản lý lao động": "submitted_on",
     "ngày gửi": "submitted_on",
-    "loại đối thoại": "kind",
-    "tên đăng nhập": "username",
     "e-mail": "email",
-    "thư điện tử": "email",
-    "họ và tên": "full_name",
     "họ tên": "full_name",
-    "vai trò": "role",
-    "mã số thuế các đơn vị": "tax_codes",
     "các mã số thuế": "tax_codes",
+}
+# Every heading read as a column, in lower case: the Vietnamese headings the templates write,
+# and the other names.
+HEADER_ALIASES = {
+    **{heading.lower(): name for name, heading in every_vietnamese_heading()},
+    **OTHER_HEADINGS,
 }
 
 

@@ -1,4 +1,4 @@
-"""Text helpers shared by search screens, forms and imports."""
+"""Text helpers shared by search screens, forms, imports and every file the site writes."""
 
 import unicodedata
 
@@ -29,3 +29,27 @@ def normalise_tax_code(value):
         return value
     text = unicodedata.normalize("NFKC", value).translate(_DASHES).strip()
     return text if text.isascii() else value.strip()
+
+
+# A text cell that starts with one of these would run as a formula in a spreadsheet program.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _looks_like_formula(text):
+    # Quotes already in front count too, so that a name that really begins with "'=" keeps
+    # its own quote after an export and a re-import.
+    return text.lstrip("'").startswith(FORMULA_TRIGGERS)
+
+
+def defuse_formula(text):
+    """Prefix a quote so a spreadsheet shows the text instead of running it."""
+    if text and _looks_like_formula(text):
+        return "'" + text
+    return text
+
+
+def restore_defused(text):
+    """Drop the one quote ``defuse_formula`` added, and only that one."""
+    if text.startswith("'") and _looks_like_formula(text[1:]):
+        return text[1:]
+    return text

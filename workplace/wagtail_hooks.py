@@ -14,12 +14,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.documents.wagtail_hooks import DocumentsSummaryItem
 from wagtail.images.wagtail_hooks import ImagesSummaryItem
 
-from .accounts import invite_on_commit
 from .admin import exports as admin_exports
 from .admin import imports as admin_imports
 from .admin import reports as admin_reports
 from .admin.choosers import unit_chooser_viewset
 from .admin.viewsets import DataGroup
+from .invitations import invite_on_commit
 
 # Wagtail's own menu items the federation has no use for: news articles carry no images or
 # documents, pages are published without a moderation workflow, the coverage report and the

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from cms.models import ArticlePage, HomePage, ResultsPage, ensure_home_page
-from workplace.compliance import Figures
+from workplace.indicators import Figures
 from workplace.models import ReportingPeriod
 
 day = datetime.date.fromisoformat
@@ -15,17 +15,89 @@ day = datetime.date.fromisoformat
 # The seed's first half of 2023, split over two districts: 141 units, 104 eligible,
 # 95 conferences (91.3%), 97 agreements (93.3%), 132 dialogues.
 AREAS_2023_H1 = [
-    ("178", "Thành phố Lạng Sơn", Figures(45, 28, 43, 25, 24, 25, 28, 10, 8)),
-    ("186", "Huyện Hữu Lũng", Figures(96, 76, 90, 70, 73, 60, 72, 22, 20)),
+    (
+        "178",
+        "Thành phố Lạng Sơn",
+        Figures(
+            units=45,
+            eligible=28,
+            declared=43,
+            conference_held=25,
+            agreement_in_force=24,
+            periodic_dialogue_held=25,
+            dialogues_periodic=28,
+            dialogues_ad_hoc=10,
+            agreements_signed=8,
+        ),
+    ),
+    (
+        "186",
+        "Huyện Hữu Lũng",
+        Figures(
+            units=96,
+            eligible=76,
+            declared=90,
+            conference_held=70,
+            agreement_in_force=73,
+            periodic_dialogue_held=60,
+            dialogues_periodic=72,
+            dialogues_ad_hoc=22,
+            agreements_signed=20,
+        ),
+    ),
 ]
 # A year earlier: 130 units, 98 eligible, 86 conferences (87.8%), 90 agreements (91.8%).
 AREAS_2022_H1 = [
-    ("178", "Thành phố Lạng Sơn", Figures(42, 26, 40, 22, 23, 20, 25, 8, 6)),
-    ("186", "Huyện Hữu Lũng", Figures(88, 72, 80, 64, 67, 50, 60, 17, 15)),
+    (
+        "178",
+        "Thành phố Lạng Sơn",
+        Figures(
+            units=42,
+            eligible=26,
+            declared=40,
+            conference_held=22,
+            agreement_in_force=23,
+            periodic_dialogue_held=20,
+            dialogues_periodic=25,
+            dialogues_ad_hoc=8,
+            agreements_signed=6,
+        ),
+    ),
+    (
+        "186",
+        "Huyện Hữu Lũng",
+        Figures(
+            units=88,
+            eligible=72,
+            declared=80,
+            conference_held=64,
+            agreement_in_force=67,
+            periodic_dialogue_held=50,
+            dialogues_periodic=60,
+            dialogues_ad_hoc=17,
+            agreements_signed=15,
+        ),
+    ),
 ]
 # Figures no public page may ever show: 77 units, 61 eligible, 37/61 (60.7%) conferences,
 # 43/61 (70.5%) agreements, 59 dialogues.
-AREAS_SECRET = [("183", "Huyện Cao Lộc", Figures(77, 61, 70, 37, 43, 30, 40, 19, 11))]
+AREAS_SECRET = [
+    (
+        "183",
+        "Huyện Cao Lộc",
+        Figures(
+            units=77,
+            eligible=61,
+            declared=70,
+            conference_held=37,
+            agreement_in_force=43,
+            periodic_dialogue_held=30,
+            dialogues_periodic=40,
+            dialogues_ad_hoc=19,
+            agreements_signed=11,
+        ),
+    )
+]
 SECRET_STRINGS = ("37/61", "60,7", "60.7", "43/61", "70,5", "70.5", "Huyện Cao Lộc")
 
 

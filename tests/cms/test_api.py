@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from workplace.compliance import INDICATOR_KEYS
+from workplace.indicators import INDICATOR_KEYS
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 
 import openpyxl
 
-from workplace.compliance import INDICATOR_KEYS
+from workplace.indicators import INDICATOR_KEYS
 
 
 def test_results_page_shows_the_headline_figures(client, make_results_page, h1_2023):

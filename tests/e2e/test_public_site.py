@@ -177,7 +177,7 @@ def _headline(period, language):
     """The five headline figures of a published period, as the site writes them."""
     from django.utils import translation
 
-    from workplace.compliance import format_ratio
+    from workplace.indicators import format_ratio
 
     totals = period.snapshot["totals"]
     with translation.override(language):

@@ -41,7 +41,8 @@ def expected_figures(slug):
     """The reviewer's totals for the period as the dashboard must show them, in Vietnamese."""
     from django.utils import translation
 
-    from workplace.compliance import compute_coverage, format_ratio
+    from workplace.compliance import compute_coverage
+    from workplace.indicators import format_ratio
     from workplace.models import Enterprise, ReportingPeriod, User
 
     reviewer = User.objects.get(username=REVIEWER)

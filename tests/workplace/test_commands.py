@@ -1,4 +1,5 @@
-"""The ``coverage`` and ``period`` commands, per DESIGN.md's contract."""
+"""The ``coverage`` and ``period`` commands, as the README's “Commands” and “Reporting periods”
+describe them."""
 
 import csv
 import io
@@ -7,7 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from workplace.compliance import INDICATOR_KEYS
+from workplace.indicators import INDICATOR_KEYS
 from workplace.models import ReportingPeriod
 
 from ..conftest import hold_conference

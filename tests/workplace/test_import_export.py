@@ -1,4 +1,4 @@
-"""Spreadsheet import and export: DESIGN.md's "Interfaces that are contracts".
+"""Spreadsheet import and export: the README's “The import format”.
 
 All-or-nothing imports whose errors name the spreadsheet row and column, re-imports and
 export → import round trips that change nothing, formula-injection safety, and the tolerant

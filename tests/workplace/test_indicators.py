@@ -1,10 +1,11 @@
-"""DESIGN.md's indicator definitions, pinned at their edges."""
+"""The README's “Indicator definitions”, pinned at their edges."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from workplace.compliance import compute_coverage, rate
+from workplace.compliance import compute_coverage
+from workplace.indicators import rate
 from workplace.models import Enterprise, HeadcountDeclaration, ReportingPeriod
 
 from ..conftest import day, declare, hold_conference, hold_dialogue, sign_agreement

@@ -76,3 +76,16 @@ def test_command_reports_what_it_sent(units, mailoutbox):
     assert "reviewer digest" in out.getvalue()
     assert len(mailoutbox) >= 1
     assert AuditEntry.objects.filter(action="delete").count() == 0
+
+
+def test_an_agreement_that_expired_unsubmitted_is_still_named(units, make_unit, mailoutbox):
+    """Not submitted within 10 days means the same as on the reviewer's late list: an
+    agreement that ran its whole term unsubmitted was never submitted."""
+    expired = make_unit(as_of="2024-01-01")
+    units["officer_b"].units.add(expired)
+    hold_conference(expired, "2024-02-01")
+    sign_agreement(expired, "2021-01-01", "2023-12-31")
+    send_reminders(TODAY)
+    body = recipients(mailoutbox)["officer_b@example.org"].body
+    assert expired.tax_code in body
+    assert "chưa gửi cơ quan quản lý nhà nước về lao động" in body

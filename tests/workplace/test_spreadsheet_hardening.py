@@ -25,7 +25,7 @@ from tests.cms.conftest import make_snapshot
 from tests.conftest import day
 from workplace import spreadsheets
 from workplace.admin import imports as admin_imports
-from workplace.compliance import Figures
+from workplace.indicators import Figures
 from workplace.models import Area, Enterprise, ImportLog, ReportingPeriod
 from workplace.spreadsheets import (
     ImportFileError,
@@ -193,7 +193,17 @@ def test_the_admin_coverage_xlsx_defuses_a_formula_name(scope, period, client, p
 @pytest.fixture
 def published(db):
     cache.clear()
-    figures = Figures(10, 8, 9, 7, 6, 5, 6, 2, 1)
+    figures = Figures(
+        units=10,
+        eligible=8,
+        declared=9,
+        conference_held=7,
+        agreement_in_force=6,
+        periodic_dialogue_held=5,
+        dialogues_periodic=6,
+        dialogues_ad_hoc=2,
+        agreements_signed=1,
+    )
     period = ReportingPeriod.objects.create(
         slug="2023-h1",
         name="6 tháng đầu năm 2023",

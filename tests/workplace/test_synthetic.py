@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from workplace.compliance import FIGURE_FIELDS, compute_coverage, grouped_figures
+from workplace.compliance import compute_coverage, grouped_figures
+from workplace.indicators import FIGURE_FIELDS
 from workplace.models import Enterprise, ReportingPeriod, UnionBody
 from workplace.querysets import FLAG_FIELDS
 

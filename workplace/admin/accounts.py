@@ -13,6 +13,7 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from wagtail.users.views.users import UserViewSet
 
 from ..models import Enterprise, UnionBody, User
+from .access import FederationOnlyViewSetMixin
 from .choosers import UnitsChooserWidget
 
 ACCOUNT_FIELDS = ("full_name", "role", "union_body", "units")
@@ -79,7 +80,7 @@ class AccountEditForm(AccountFormMixin, UserEditForm):
         }
 
 
-class AccountViewSet(UserViewSet):
+class AccountViewSet(FederationOnlyViewSetMixin, UserViewSet):
     create_template_name = "workplace/admin/users/create.html"
     edit_template_name = "workplace/admin/users/edit.html"
 

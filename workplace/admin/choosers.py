@@ -21,6 +21,7 @@ from wagtail.admin.viewsets.chooser import ChooserViewSet
 
 from ..models import Enterprise
 from ..text import fold
+from .access import FederationOnlyViewSetMixin
 
 UNITS_PER_PAGE = 20
 
@@ -76,7 +77,7 @@ class ChosenUnitsView(chooser_views.ChosenMultipleView):
         return Enterprise.objects.visible_to(self.request.user).filter(pk__in=pks)
 
 
-class UnitChooserViewSet(ChooserViewSet):
+class UnitChooserViewSet(FederationOnlyViewSetMixin, ChooserViewSet):
     model = Enterprise
     icon = "doc-full"
     choose_one_text = _("Choose a unit")

@@ -4,10 +4,8 @@ cells with dd/mm/yyyy dates. Wagtail's writers would do neither of the first two
 
 import io
 
-from django.http import FileResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
-
-from ..spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, write_xlsx
+from ..downloads import attachment
+from ..spreadsheets import csv_chunks, write_xlsx
 
 
 class SafeSpreadsheetExportMixin:
@@ -24,19 +22,10 @@ class SafeSpreadsheetExportMixin:
 
     def write_csv_response(self, queryset):
         rows = self.spreadsheet_rows(queryset, self.FORMAT_CSV)
-        response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"{self.get_filename()}.csv"
-        )
-        return response
+        return attachment(csv_chunks(rows), f"{self.get_filename()}.csv")
 
     def write_xlsx_response(self, queryset):
         output = io.BytesIO()
         write_xlsx(self.spreadsheet_rows(queryset, self.FORMAT_XLSX), output, self.get_filename())
         output.seek(0)
-        return FileResponse(
-            output,
-            as_attachment=True,
-            content_type=XLSX_CONTENT_TYPE,
-            filename=f"{self.get_filename()}.xlsx",
-        )
+        return attachment(output, f"{self.get_filename()}.xlsx")

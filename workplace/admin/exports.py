@@ -3,7 +3,7 @@ when large), in the import format, for federation staff."""
 
 import io
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ..downloads import attachment
 from ..exports import BACKGROUND_XLSX_ROWS, needs_background, start_xlsx_export
 from ..models import ExportJob
 from ..resources import RESOURCES
-from ..spreadsheets import XLSX_CONTENT_TYPE, csv_chunks, export_cells, write_xlsx
-from .imports import federation_only
+from ..spreadsheets import csv_chunks, export_cells, write_xlsx
+from .access import federation_only
 from .labels import kind_choices, kind_label
 
 RECENT_JOBS = 20
@@ -51,12 +52,7 @@ def index(request):
 def export_csv(request, kind):
     """The whole table, written to the response as it is read: memory stays flat."""
     rows = export_cells(_kind_or_404(kind))
-    response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in csv_chunks(rows)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(kind, "csv")}"'
-    return response
+    return attachment(csv_chunks(rows), _file_name(kind, "csv"))
 
 
 @federation_only
@@ -67,15 +63,10 @@ def export_xlsx(request, kind):
     if needs_background(kind):
         job = start_xlsx_export(kind, request.user)
         return redirect("export_job", job.pk)
-    return FileResponse(
-        _xlsx_bytes(kind),
-        as_attachment=True,
-        filename=_file_name(kind, "xlsx"),
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return attachment(_xlsx_file(kind), _file_name(kind, "xlsx"))
 
 
-def _xlsx_bytes(kind):
+def _xlsx_file(kind):
     buffer = io.BytesIO()
     write_xlsx(export_cells(kind), buffer, kind)
     buffer.seek(0)
@@ -104,12 +95,7 @@ def job_file(request, pk):
     export = _own_job(request, pk)
     if export.status != ExportJob.Status.DONE or not export.file:
         raise Http404
-    response = FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=export.file.name.rsplit("/", 1)[-1],
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    response = attachment(export.file.open("rb"), export.file.name.rsplit("/", 1)[-1])
     # A whole table of personal data: no shared or browser cache keeps a copy.
     response["Cache-Control"] = "private, no-store"
     return response

@@ -5,45 +5,38 @@ run) and kept, with its checksum, in the import log; records are written when th
 uploaded it confirms, from the stored file, so what was previewed is exactly what is imported.
 """
 
-import datetime
-import functools
 import hashlib
-import io
 import uuid
 from pathlib import Path
 
-import openpyxl
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from openpyxl.comments import Comment
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
 
 from ..audit import acting_as
+from ..downloads import attachment
+from ..import_templates import template_bytes
 from ..models import ImportLog
-from ..resources import RESOURCES, ChoiceWidget, FlagWidget
+from ..resources import RESOURCES
 from ..spreadsheets import (
-    XLSX_CONTENT_TYPE,
     ImportFileError,
     ImportOutcome,
     RowError,
     import_rows,
     is_empty_row,
     read_rows,
-    xlsx_date_format,
 )
+from .access import federation_only
 from .labels import kind_choices, kind_label
 
 # Larger files go through ``python manage.py import_records``, which has no such limits.
@@ -53,180 +46,6 @@ ALLOWED_SUFFIXES = (".csv", ".xlsx")
 # Enough to correct a file by; a file with more errors is most likely the wrong kind of file.
 MAX_STORED_ERRORS = 500
 LOGS_PER_PAGE = 20
-
-# --- templates -----------------------------------------------------------------------------
-
-# Row 2 of a template: each column's Vietnamese heading, one the importer reads as that column.
-VIETNAMESE_HEADINGS = {
-    "code": "Mã",
-    "name": "Tên",
-    "kind": "Loại",
-    "parent_code": "Mã cấp trên",
-    "slug": "Mã kỳ",
-    "start": "Từ ngày",
-    "end": "Đến ngày",
-    "min_members": "Số đoàn viên tối thiểu",
-    "tax_code": "Mã số thuế",
-    "sector": "Loại hình",
-    "area_code": "Mã địa bàn",
-    "union_body_code": "Mã công đoàn cấp trên",
-    "union_established_on": "Ngày thành lập công đoàn",
-    "dissolved_on": "Ngày giải thể",
-    "as_of": "Tính đến ngày",
-    "union_members": "Số đoàn viên",
-    "workers": "Số người lao động",
-    "operating": "Đang hoạt động",
-    "held_on": "Ngày tổ chức",
-    "form": "Hình thức",
-    "attendees": "Số người dự",
-    "signed_on": "Ngày ký",
-    "effective_from": "Có hiệu lực từ",
-    "expires_on": "Ngày hết hạn",
-    "votes_for": "Số phiếu tán thành",
-    "workers_consulted": "Số người được lấy ý kiến",
-    "submitted_on": "Ngày gửi cơ quan quản lý lao động",
-    "username": "Tên đăng nhập",
-    "email": "Thư điện tử",
-    "full_name": "Họ và tên",
-    "role": "Vai trò",
-    "tax_codes": "Mã số thuế các đơn vị",
-}
-KIND_HEADINGS = {
-    "enterprises": {"name": "Tên doanh nghiệp"},
-    "dialogues": {"kind": "Loại đối thoại"},
-}
-
-TAX_CODE = "4900123456"
-EXAMPLES = {
-    "areas": {"code": "186", "name": "Huyện Hữu Lũng", "kind": "district", "parent_code": "20"},
-    "union_bodies": {"code": "LDLD-186", "name": "LĐLĐ huyện Hữu Lũng", "parent_code": "LDLD-LS"},
-    "periods": {
-        "slug": "2024-h1",
-        "name": "6 tháng đầu năm 2024",
-        "start": datetime.date(2024, 1, 1),
-        "end": datetime.date(2024, 6, 30),
-        "min_members": 10,
-    },
-    "enterprises": {
-        "tax_code": TAX_CODE,
-        "name": "Công ty TNHH May Hữu Lũng",
-        "sector": "non_state",
-        "area_code": "186",
-        "union_body_code": "LDLD-186",
-        "union_established_on": datetime.date(2015, 3, 1),
-        "dissolved_on": None,
-    },
-    "headcounts": {
-        "tax_code": TAX_CODE,
-        "as_of": datetime.date(2024, 6, 30),
-        "union_members": 25,
-        "workers": 40,
-        "operating": "true",
-    },
-    "conferences": {
-        "tax_code": TAX_CODE,
-        "held_on": datetime.date(2024, 3, 15),
-        "form": "full",
-        "attendees": 38,
-    },
-    "agreements": {
-        "tax_code": TAX_CODE,
-        "signed_on": datetime.date(2024, 2, 1),
-        "effective_from": datetime.date(2024, 3, 1),
-        "expires_on": datetime.date(2027, 2, 28),
-        "votes_for": 30,
-        "workers_consulted": 40,
-        "submitted_on": datetime.date(2024, 2, 8),
-    },
-    "dialogues": {"tax_code": TAX_CODE, "held_on": datetime.date(2024, 5, 20), "kind": "periodic"},
-    "officers": {
-        "username": "nguyenvana",
-        "email": "nguyenvana@example.org",
-        "full_name": "Nguyễn Văn A",
-        "role": "officer",
-        "tax_codes": TAX_CODE,
-        "union_body_code": None,
-    },
-}
-
-# Codes with leading zeros ("06250") must stay text when someone types them into the sheet.
-TEXT_COLUMNS = {"code", "parent_code", "tax_code", "area_code", "union_body_code", "tax_codes"}
-FIRST_DATA_ROW = 3
-LAST_VALIDATED_ROW = 1000
-
-
-def template_headings(kind):
-    """(column, Vietnamese heading) for each column of ``kind``, in the import's order."""
-    overrides = KIND_HEADINGS.get(kind, {})
-    return [
-        (name, overrides.get(name, VIETNAMESE_HEADINGS[name])) for name in RESOURCES[kind].columns()
-    ]
-
-
-def allowed_values(kind):
-    """{column: the codes it accepts} for the columns of ``kind`` that take a code."""
-    allowed = {}
-    for name, field in RESOURCES[kind]().fields.items():
-        if isinstance(field.widget, ChoiceWidget):
-            allowed[name] = list(field.widget.choices.values)
-        elif isinstance(field.widget, FlagWidget):
-            allowed[name] = ["true", "false"]
-    return allowed
-
-
-def template_workbook(kind):
-    """The XLSX template of ``kind``: canonical names, Vietnamese headings, one example row."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = kind
-    headings = template_headings(kind)
-    sheet.append([name for name, _heading in headings])
-    sheet.append([heading for _name, heading in headings])
-    example = EXAMPLES[kind]
-    sheet.append([example.get(name) for name, _heading in headings])
-
-    bold, sample = Font(bold=True), Font(italic=True, color="808080")
-    for index, (name, heading) in enumerate(headings, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(len(name), len(heading), 12) + 2
-        if name in TEXT_COLUMNS:
-            sheet.column_dimensions[letter].number_format = "@"
-        for row in (1, 2):
-            sheet.cell(row=row, column=index).font = bold
-        cell = sheet.cell(row=FIRST_DATA_ROW, column=index)
-        cell.font = sample
-        if isinstance(cell.value, datetime.date):
-            cell.number_format = xlsx_date_format(cell.value)
-        elif isinstance(cell.value, str):
-            cell.data_type = "s"
-    sheet.cell(row=FIRST_DATA_ROW, column=1).comment = Comment(
-        _("An example: replace this row with your own."), "UDT"
-    )
-    sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
-
-    columns = [name for name, _heading in headings]
-    for name, values in allowed_values(kind).items():
-        letter = get_column_letter(columns.index(name) + 1)
-        validation = DataValidation(
-            type="list",
-            formula1='"{}"'.format(",".join(values)),
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle=_("Not an accepted value"),
-            error=_("Choose one of: %(values)s.") % {"values": ", ".join(values)},
-        )
-        validation.add(f"{letter}{FIRST_DATA_ROW}:{letter}{LAST_VALIDATED_ROW}")
-        sheet.add_data_validation(validation)
-    return book
-
-
-def template_bytes(kind):
-    stream = io.BytesIO()
-    template_workbook(kind).save(stream)
-    return stream.getvalue()
-
-
-# --- upload, preview, confirm -------------------------------------------------------------
 
 
 class ImportForm(forms.Form):
@@ -339,18 +158,6 @@ def stored_data(log):
     return data
 
 
-def federation_only(view):
-    """Only federation staff, whatever else lets a request through to the admin."""
-
-    @functools.wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not getattr(request.user, "is_federation", False):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return guarded
-
-
 @federation_only
 @require_http_methods(["GET", "HEAD", "POST"])
 def index(request):
@@ -445,9 +252,7 @@ def confirm(request, pk):
 def template(request, kind):
     if kind not in RESOURCES:
         raise Http404
-    response = HttpResponse(template_bytes(kind), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
-    return response
+    return attachment(template_bytes(kind), f"{kind}-template.xlsx")
 
 
 urlpatterns = [

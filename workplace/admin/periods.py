@@ -32,13 +32,11 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
 from .. import periods
-from ..compliance import INDICATOR_KEYS, compute_coverage
+from ..compliance import compute_coverage
+from ..indicators import INDICATOR_KEYS, RATE_KEYS, export_headings, format_decimal
 from ..models import ReportingPeriod
-from ..portal.review import indicator_labels
+from .access import FederationOnlyViewSetMixin
 from .downloads import SafeSpreadsheetExportMixin
-
-RATE_KEYS = {key for key in INDICATOR_KEYS if key.endswith("_rate")}
-
 
 # --- the drift of a frozen period -----------------------------------------------------------
 
@@ -47,7 +45,7 @@ def _number(value, rate):
     if value is None:
         return "–"
     if rate:
-        return f"{value:.1f}".replace(".", _("."))
+        return format_decimal(value)
     return str(value)
 
 
@@ -56,13 +54,13 @@ def _signed(value, rate):
         return "–"
     if not value:
         return "0"
-    shown = f"{value:+.1f}".replace(".", _(".")) if rate else f"{value:+d}"
-    return shown.replace("-", "−")
+    sign = "+" if value > 0 else "−"
+    return sign + (format_decimal(abs(value)) if rate else str(abs(value)))
 
 
 def figure_rows(totals):
     """Each figure of ``totals`` with its label, as shown to people."""
-    labels = indicator_labels()
+    labels = export_headings()
     return [
         {"key": key, "label": labels[key], "value": _number(totals.get(key), key in RATE_KEYS)}
         for key in INDICATOR_KEYS
@@ -71,7 +69,7 @@ def figure_rows(totals):
 
 def drift_rows(frozen, live):
     """Each figure frozen and live, key by key, with live minus frozen (rates in points)."""
-    labels = indicator_labels()
+    labels = export_headings()
     rows = []
     for key in INDICATOR_KEYS:
         rate = key in RATE_KEYS
@@ -416,7 +414,7 @@ class PeriodStatusView(PeriodObjectMixin, WagtailAdminTemplateMixin, TemplateVie
 # --- the viewset ----------------------------------------------------------------------------
 
 
-class PeriodViewSet(ModelViewSet):
+class PeriodViewSet(FederationOnlyViewSetMixin, ModelViewSet):
     model = ReportingPeriod
     icon = "date"
     form_fields = ["slug", "name", "start", "end", "min_members"]

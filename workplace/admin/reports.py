@@ -6,14 +6,13 @@ lists always show today's records, each unit with the reasons it falls short, in
 the page however many units there are.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -24,15 +23,22 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from ..compliance import (
     BREAKDOWNS,
     coverage,
-    format_ratio,
     half_year_report_xlsx,
     reasons_from_row,
 )
+from ..downloads import attachment
+from ..indicators import (
+    DASHBOARD,
+    HEADLINE,
+    display_row,
+    shown_in,
+    shown_value,
+    table_headings,
+)
+from ..listings import AREA, ELIGIBLE, NAME, TAX_CODE, UNION_BODY, Column, Columns
 from ..models import Enterprise, ReportingPeriod, Sector
-from ..portal.review import display_row
-from ..slices import chosen_period, slice_units
-from ..spreadsheets import XLSX_CONTENT_TYPE
-from .labels import yes_no
+from ..query_filters import filter_units_from_query, period_from_query
+from .access import FederationOnlyMixin, is_federation_staff
 
 PAGE_SIZE = 50
 
@@ -69,15 +75,6 @@ def breakdown_rows(report, by):
     return rows
 
 
-class FederationOnlyMixin:
-    """The admin already admits federation staff only; these screens check it once more."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not getattr(request.user, "is_federation", False):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
 class ReportView(FederationOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
     header_icon = "table"
 
@@ -92,7 +89,7 @@ class CoverageReportView(ReportView):
         return _("Coverage report")
 
     def get(self, request, *args, **kwargs):
-        self.period = chosen_period(request)
+        self.period = period_from_query(request)
         self.by = request.GET.get("by") or "area"
         if self.by not in BREAKDOWNS:
             raise Http404(_("Unknown breakdown."))
@@ -121,6 +118,7 @@ class CoverageReportView(ReportView):
                     for by, caption in captions.items()
                 ],
                 "caption": captions[self.by],
+                "headings": table_headings(DASHBOARD),
                 "rows": [
                     display_row(
                         row,
@@ -141,7 +139,21 @@ class CoverageReportView(ReportView):
 
 def unit_slice(request):
     """All units narrowed by the query string's area, union body or sector (not yet by period)."""
-    return slice_units(request.GET, Enterprise.objects.all())
+    return filter_units_from_query(request.GET, Enterprise.objects.all())
+
+
+COVERAGE_UNIT_COLUMNS = Columns(
+    NAME,
+    TAX_CODE,
+    AREA,
+    UNION_BODY,
+    ELIGIBLE,
+    Column(
+        gettext_lazy("Why it falls short"),
+        lambda row: row["reasons"],
+        blank=gettext_lazy("Meets every indicator."),
+    ),
+)
 
 
 class CoverageUnitsView(ReportView):
@@ -157,7 +169,7 @@ class CoverageUnitsView(ReportView):
         return self.breadcrumbs_items + [report, {"url": "", "label": self.get_page_title()}]
 
     def get(self, request, *args, **kwargs):
-        self.period = chosen_period(request)
+        self.period = period_from_query(request)
         if self.period is None:
             raise Http404(_("There is no reporting period yet."))
         self.units, self.kept, self.described = unit_slice(request)
@@ -176,20 +188,15 @@ class CoverageUnitsView(ReportView):
             .order_by("name", "tax_code")
         )
         page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("p"))
+        rows = [{"unit": unit, "reasons": reasons_from_row(unit, period)} for unit in page]
         context.update(
             {
                 "period": period,
                 "described": self.described,
                 "page": page,
                 "elided_page_range": page.paginator.get_elided_page_range(page.number),
-                "rows": [
-                    {
-                        "unit": unit,
-                        "eligible": yes_no(unit.eligible),
-                        "reasons": reasons_from_row(unit, period),
-                    }
-                    for unit in page
-                ],
+                "rows": rows,
+                "table": COVERAGE_UNIT_COLUMNS.table(rows),
                 "report_url": report_url("coverage_report", period=period.slug),
             }
         )
@@ -200,11 +207,7 @@ class CoverageReportXlsxView(FederationOnlyMixin, View):
     def get(self, request, slug):
         period = get_object_or_404(ReportingPeriod, slug=slug)
         content = half_year_report_xlsx(coverage(period))
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"coverage-{period.slug}.xlsx"
-        )
-        return response
+        return attachment(content, f"coverage-{period.slug}.xlsx")
 
 
 coverage_report = CoverageReportView.as_view()
@@ -242,15 +245,7 @@ class CoverageHeadlinePanel(Component):
         return {
             "period": period,
             "source": figures_source(period),
-            "units": totals["units"],
-            "eligible": totals["eligible"],
-            "conference": format_ratio(
-                totals["conference_held"], totals["eligible"], totals["conference_rate"]
-            ),
-            "agreement": format_ratio(
-                totals["agreement_in_force"], totals["eligible"], totals["agreement_rate"]
-            ),
-            "dialogues": totals["dialogues"],
+            **{i.key: shown_value(i, totals) for i in shown_in(HEADLINE)},
             "report_url": report_url("coverage_report", period=period.slug),
             "period_url": reverse("periods:status", args=[period.pk]),
         }
@@ -258,6 +253,6 @@ class CoverageHeadlinePanel(Component):
 
 def dashboard_panels(request):
     """The panels this module adds to the admin's home page (federation staff only)."""
-    if not getattr(request.user, "is_federation", False):
+    if not is_federation_staff(request.user):
         return []
     return [CoverageHeadlinePanel(ReportingPeriod.objects.current(timezone.localdate()))]

@@ -2,7 +2,7 @@
 
 Searches ignore Vietnamese diacritics ("huu lung" finds "Hữu Lũng") by comparing the folded
 query with each row's folded ``search_text``. Stored codes are shown in words (booleans as
-Có/Không, the audit log's channels and kinds of records), through ``admin_labels``.
+Có/Không, the audit log's channels and kinds of records), through ``labels``.
 """
 
 import datetime
@@ -31,6 +31,7 @@ from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from ..history import describe_all
 from ..models import (
     Area,
     AuditEntry,
@@ -43,9 +44,9 @@ from ..models import (
     UnionBody,
     WorkerConference,
 )
-from ..portal.records import describe_all
 from ..spreadsheets import xlsx_date_format
 from ..text import fold
+from .access import FederationOnlyViewSetMixin
 from .downloads import SafeSpreadsheetExportMixin
 from .labels import (
     kind_choices,
@@ -243,7 +244,7 @@ class RecordIndexView(FoldedSearchIndexView):
     search_text_field = "enterprise__search_text"
 
 
-class DataViewSet(ModelViewSet):
+class DataViewSet(FederationOnlyViewSetMixin, ModelViewSet):
     """What every data screen shares: folded search, spreadsheet export, version-checked forms."""
 
     index_view_class = FoldedSearchIndexView
@@ -408,7 +409,7 @@ class ImportLogFilterSet(WagtailFilterSet):
         fields = ["status", "kind"]
 
 
-class LogViewSet(ModelViewSet):
+class LogViewSet(FederationOnlyViewSetMixin, ModelViewSet):
     """What both logs share: read-only, shown in words, exported as they are."""
 
     index_view_class = RelatedColumnsIndexView

@@ -4,12 +4,9 @@ Every record and unit is fetched through ``unit_for`` / ``record_for``, so an id
 user's scope is a 404 whatever the method. A record's unit always comes from the URL.
 """
 
-import collections
 import dataclasses
-import datetime
 import pathlib
 
-from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,13 +15,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workplace.dates import format_day
 from workplace.documents import CONTENT_TYPES
+from workplace.history import describe_all, display_value, model_of
 from workplace.models import (
     AuditEntry,
     CollectiveAgreement,
@@ -85,14 +81,6 @@ KINDS = {
 }
 
 KIND_OF_MODEL = {spec.model: name for name, spec in KINDS.items()}
-
-SOURCES = {
-    "portal": gettext_lazy("portal"),
-    "admin": gettext_lazy("administration screens"),
-    "import": gettext_lazy("file import"),
-    "command": gettext_lazy("command"),
-    "system": gettext_lazy("system"),
-}
 
 HISTORY_PAGE_SIZE = 50
 
@@ -156,7 +144,7 @@ def warn_if_submitted_late(request, record):
             )
             % {"late": (record.submitted_on - record.signed_on).days, "days": days},
         )
-    elif record.submitted_on is None and (timezone.localdate() - record.signed_on).days > days:
+    elif record.unsubmitted_past_deadline(timezone.localdate()):
         messages.warning(
             request,
             _(
@@ -277,113 +265,15 @@ def comparison(form, current):
     return rows
 
 
-def display_value(field, value, related=None):
-    """An audited text value (``Field.value_to_string``) as a reader would write it: dates
-    dd/mm/yyyy, times HH:MM, yes or no, a choice by its label, a related object by its name.
-
-    ``related`` maps (model, pk text) to the name of an object a foreign key points to.
-    """
-    if value in (None, ""):
-        return "—"
-    if field is None:
-        return str(value)
-    if field.many_to_one:
-        return (related or {}).get((field.related_model, str(value)), str(value))
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(field, models.BooleanField):
-        return _("Yes") if value in ("True", True) else _("No")
-    if isinstance(field, models.FileField):
-        return _("a file is attached")
-    try:
-        if isinstance(field, models.DateTimeField):
-            moment = datetime.datetime.fromisoformat(value)
-            if timezone.is_aware(moment):
-                moment = timezone.localtime(moment)
-            return date_format(moment, "SHORT_DATETIME_FORMAT")
-        if isinstance(field, models.DateField):
-            return format_day(datetime.date.fromisoformat(value))
-    except (TypeError, ValueError):
-        return str(value)
-    return str(value)
-
-
-def model_of(entry):
-    try:
-        return apps.get_model(entry.model)
-    except (LookupError, ValueError):
-        return None
-
-
-def field_of(model, name):
-    if model is None:
-        return None
-    try:
-        return model._meta.get_field(name)
-    except LookupError:
-        return None
-
-
-def related_names(entries, user):
-    """Names of the objects the entries' foreign keys point to, one query per related model.
-
-    Units are looked up within the user's scope only: a unit outside it stays a bare number.
-    """
-    wanted = collections.defaultdict(set)
-    for entry in entries:
-        model = model_of(entry)
-        for name, values in entry.changes.items():
-            field = field_of(model, name)
-            if field is not None and field.many_to_one:
-                wanted[field.related_model].update(
-                    value for value in values if value not in (None, "")
-                )
-    names = {}
-    for model, pks in wanted.items():
-        rows = model._default_manager.all()
-        if model is Enterprise:
-            rows = Enterprise.objects.visible_to(user)
-        for pk, obj in rows.in_bulk(sorted(pks)).items():
-            names[(model, str(pk))] = str(obj)
-    return names
-
-
-def entered_by_people(field):
-    """Whether a field holds what someone entered (in a form, an import or a verification)
-    rather than what the application keeps for itself: search text, versions, paths, ids."""
-    return field is not None and field.editable and not field.primary_key
-
-
-def describe(entry, related):
-    """One audit entry, ready to show: who, when, how, and each field's before → after."""
-    model = model_of(entry)
-    changes = []
-    for name, (before, after) in entry.changes.items():
-        field = field_of(model, name)
-        if not entered_by_people(field):
-            continue
-        changes.append(
-            {
-                "label": capfirst(field.verbose_name),
-                "before": display_value(field, before, related),
-                "after": display_value(field, after, related),
-            }
+def with_record_links(described):
+    """``describe_all``'s entries, each with the kind of the record whose own history it
+    links to: none for a deleted record, nor for what is not a record (a unit)."""
+    for item in described:
+        entry = item["entry"]
+        item["record_kind"] = (
+            None if entry.action == "delete" else KIND_OF_MODEL.get(model_of(entry))
         )
-    return {
-        "entry": entry,
-        "who": str(entry.actor) if entry.actor else (entry.actor_name or _("the system")),
-        "source": SOURCES.get(entry.source, entry.source),
-        "action": entry.get_action_display(),
-        "kind": capfirst(model._meta.verbose_name) if model else entry.model,
-        "record_kind": KIND_OF_MODEL.get(model) if entry.action != "delete" else None,
-        "changes": changes,
-    }
-
-
-def describe_all(entries, user):
-    entries = list(entries)
-    related = related_names(entries, user)
-    return [describe(entry, related) for entry in entries]
+    return described
 
 
 @portal_view
@@ -409,7 +299,11 @@ def unit_history(request, pk):
     unit = unit_for(request.user, pk)
     entries = AuditEntry.objects.filter(enterprise=unit).select_related("actor")
     page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"unit": unit, "page": page, "entries": describe_all(page, request.user)}
+    context = {
+        "unit": unit,
+        "page": page,
+        "entries": with_record_links(describe_all(page, request.user)),
+    }
     return render(request, "portal/records/unit_history.html", context)
 
 

@@ -7,27 +7,44 @@ never widen it. Each list is one query for its rows however many units there are
 exports to CSV or XLSX with exactly the rows of the filtered list.
 """
 
-import datetime
 import io
 import re
+from dataclasses import replace
 
 from django.core.paginator import Paginator
-from django.db.models import DateField, ExpressionWrapper, F, Q
-from django.http import Http404, HttpResponse
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workplace.compliance import (
+from workplace.compliance import compute_coverage, standing_from_row
+from workplace.downloads import attachment
+from workplace.indicators import (
+    DASHBOARD,
     FALLS_SHORT,
+    INDICATOR_KEYS,
     NOT_REQUIRED,
     Figures,
-    compute_coverage,
-    format_ratio,
-    standing_from_row,
+    display_row,
+    displayed_labels,
+    export_headings,
+    table_headings,
+)
+from workplace.listings import (
+    AREA,
+    ELIGIBLE,
+    NAME,
+    SECTOR,
+    TAX_CODE,
+    UNION_BODY,
+    Column,
+    Columns,
+    template_cell,
 )
 from workplace.models import (
     CollectiveAgreement,
@@ -36,13 +53,12 @@ from workplace.models import (
     Sector,
     UnionBody,
 )
-from workplace.slices import chosen_period, slice_units
-from workplace.spreadsheets import XLSX_CONTENT_TYPE, write_csv, write_xlsx
+from workplace.query_filters import filter_units_from_query, period_from_query
+from workplace.spreadsheets import write_csv, write_xlsx
 
 from .access import reviewer_view
 
 PAGE_SIZE = 50
-EXPIRY_WINDOW_DAYS = 90
 EXPORT_FORMATS = ("csv", "xlsx")
 
 # The unit list's views beside "every unit", by their query-string switch: the units that fall
@@ -81,22 +97,18 @@ def spreadsheet_response(rows, fmt, filename, title):
     ``write_csv`` and ``write_xlsx`` put formula-like text behind a quote.
     """
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        write_csv(rows, response)
+        text = io.StringIO()
+        write_csv(rows, text)
+        content = text.getvalue()
     else:
         buffer = io.BytesIO()
         write_xlsx(rows, buffer, _sheet_title(title))
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
-    return response
+        content = buffer.getvalue()
+    return attachment(content, f"{filename}.{fmt}")
 
 
 def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def yes_no(flag):
-    return _("Yes") if flag else _("No")
 
 
 def list_url(name, **params):
@@ -111,6 +123,17 @@ def active_units(user):
     )
 
 
+def unit_link(row):
+    """The unit's name, leading to its page."""
+    unit = row["unit"]
+    return format_html('<a href="{}">{}</a>', reverse("portal:unit", args=[unit.pk]), unit.name)
+
+
+def list_export(columns, rows, fmt, filename, title):
+    """The list's ``rows`` as a CSV or XLSX download, with its ``columns``' values."""
+    return spreadsheet_response(columns.file_rows(rows), fmt, filename, title)
+
+
 # --- 1. the dashboard: coverage of the user's scope -----------------------------------------
 
 BREAKDOWN_CAPTIONS = {
@@ -118,26 +141,6 @@ BREAKDOWN_CAPTIONS = {
     "union_body": lambda: _("Coverage by union body"),
     "sector": lambda: _("Coverage by sector"),
 }
-
-
-def indicator_labels():
-    """Export headers for every figure of a coverage row, in ``INDICATOR_KEYS`` order."""
-    return {
-        "units": _("Units"),
-        "eligible": _("Eligible"),
-        "conference_held": _("Conference held"),
-        "conference_rate": _("Conference rate (%)"),
-        "agreement_in_force": _("Agreement in force"),
-        "agreement_rate": _("Agreement rate (%)"),
-        "periodic_dialogue_held": _("Periodic dialogue held"),
-        "periodic_dialogue_rate": _("Periodic dialogue rate (%)"),
-        "dialogues": _("Dialogues"),
-        "dialogues_periodic": _("Periodic dialogues"),
-        "dialogues_ad_hoc": _("Ad hoc dialogues"),
-        "agreements_signed": _("Agreements signed"),
-        "declared": _("Headcount declared"),
-        "declared_rate": _("Declared rate (%)"),
-    }
 
 
 def scoped_breakdown(report, by, user):
@@ -154,37 +157,6 @@ def scoped_breakdown(report, by, user):
         # Shown in the reader's language; the engine names sectors in the site's language.
         rows = [{**row, "name": str(Sector(row["code"]).label)} for row in rows]
     return rows
-
-
-# The figures of ``display_row`` the dashboard shows, in order, with their labels.
-DISPLAYED_FIGURES = {
-    "units": gettext_lazy("Units in scope"),
-    "eligible": gettext_lazy("Eligible"),
-    "conference": gettext_lazy("Worker conference held"),
-    "agreement": gettext_lazy("Collective agreement in force"),
-    "periodic_dialogue": gettext_lazy("Periodic dialogue held"),
-    "dialogues": gettext_lazy("Dialogues"),
-    "declared": gettext_lazy("Headcount declared"),
-}
-
-
-def display_row(row, url=None):
-    return {
-        "code": row.get("code", ""),
-        "name": row["name"],
-        "url": url,
-        "units": row["units"],
-        "eligible": row["eligible"],
-        "conference": format_ratio(row["conference_held"], row["eligible"], row["conference_rate"]),
-        "agreement": format_ratio(
-            row["agreement_in_force"], row["eligible"], row["agreement_rate"]
-        ),
-        "periodic_dialogue": format_ratio(
-            row["periodic_dialogue_held"], row["eligible"], row["periodic_dialogue_rate"]
-        ),
-        "dialogues": row["dialogues"],
-        "declared": format_ratio(row["declared"], row["units"], row["declared_rate"]),
-    }
 
 
 def frozen_totals(period, user):
@@ -216,7 +188,7 @@ def figure_list(row, frozen=None):
             "value": row[key],
             "moved": frozen is not None and frozen[key] != row[key],
         }
-        for key, label in DISPLAYED_FIGURES.items()
+        for key, label in displayed_labels().items()
     ]
 
 
@@ -234,15 +206,13 @@ def coverage_tables(report, user, period):
 
 
 def coverage_export(report, by, user, period, fmt):
-    labels = indicator_labels()
-    keys = list(labels)
-    header = [_("Code"), _("Name"), *labels.values()]
+    header = [_("Code"), _("Name"), *export_headings().values()]
     rows = [header]
     rows += [
-        [row["code"], row["name"], *(row[k] for k in keys)]
+        [row["code"], row["name"], *(row[k] for k in INDICATOR_KEYS)]
         for row in scoped_breakdown(report, by, user)
     ]
-    rows.append(["", _("Total"), *(report["totals"][k] for k in keys)])
+    rows.append(["", _("Total"), *(report["totals"][k] for k in INDICATOR_KEYS)])
     return spreadsheet_response(
         rows, fmt, f"coverage-{by.replace('_', '-')}-{period.slug}", BREAKDOWN_CAPTIONS[by]()
     )
@@ -251,7 +221,7 @@ def coverage_export(report, by, user, period, fmt):
 @reviewer_view
 def dashboard(request):
     user = request.user
-    period = chosen_period(request)
+    period = period_from_query(request)
     fmt = export_format(request)
     units = Enterprise.objects.visible_to(user)
     report = compute_coverage(period, units=units) if period else None
@@ -273,6 +243,7 @@ def dashboard(request):
         "frozen": frozen and figure_list(frozen),
         "live_figures": totals and figure_list(totals, frozen),
         "tables": coverage_tables(report, user, period) if report else [],
+        "headings": table_headings(DASHBOARD),
         "all_units_url": period and list_url("portal:review_units", period=period.slug),
         "short_units_url": period
         and list_url("portal:review_units", period=period.slug, shortfall="1"),
@@ -289,7 +260,7 @@ def unit_filters(request, user):
     Returns the filtered units (not yet limited to the period), the clean filter values to
     carry along, and a description of each filter in words.
     """
-    units, kept, described = slice_units(
+    units, kept, described = filter_units_from_query(
         request.GET, Enterprise.objects.visible_to(user), bodies=bodies_in_scope(user)
     )
     if search := request.GET.get("q", "").strip():
@@ -318,17 +289,35 @@ def period_units(units, period, shown=None):
     return rows.filter(STANDING_FILTERS[shown]) if shown else rows
 
 
-def unit_export_line(unit, standing):
-    return [
-        unit.tax_code,
-        unit.name,
-        unit.get_sector_display(),
-        unit.area.name,
-        unit.union_body.name,
-        yes_no(unit.eligible),
-        " ".join(standing.falls_short),
-        " ".join(standing.not_required),
-    ]
+PERIOD_UNIT_COLUMNS = Columns(
+    TAX_CODE,
+    replace(NAME, cell=unit_link),
+    SECTOR.only_in_file(),
+    AREA,
+    UNION_BODY.only_in_file(),
+    ELIGIBLE.only_in_file(),
+    Column(
+        gettext_lazy("Status"),
+        cell=template_cell("portal/review/_standing_cell.html"),
+        in_file=False,
+    ),
+    Column(
+        gettext_lazy("Why it falls short"),
+        lambda row: row["standing"].falls_short,
+        blank="—",
+        list_class="shortfalls",
+        wide=True,
+    ),
+    Column(
+        gettext_lazy("Why it is not required to hold a worker conference"),
+        lambda row: row["standing"].not_required,
+        on_page=False,
+    ),
+)
+
+
+def period_unit_row(unit, period):
+    return {"unit": unit, "standing": standing_from_row(unit, period)}
 
 
 def standing_links(period, kept):
@@ -353,29 +342,15 @@ def standing_links(period, kept):
     ]
 
 
-def units_export(rows, period, fmt):
-    header = [
-        _("Tax code"),
-        _("Name"),
-        _("Sector"),
-        _("Area"),
-        _("Union body"),
-        _("Eligible"),
-        _("Why it falls short"),
-        _("Why it is not required to hold a worker conference"),
-    ]
-    lines = (
-        unit_export_line(unit, standing_from_row(unit, period))
-        for unit in rows.iterator(chunk_size=2000)
-    )
-    return spreadsheet_response(
-        [header, *lines], fmt, f"units-{period.slug}", _("Units %(period)s") % {"period": period}
-    )
+def units_export(units, period, fmt):
+    rows = (period_unit_row(unit, period) for unit in units.iterator(chunk_size=2000))
+    title = _("Units %(period)s") % {"period": period}
+    return list_export(PERIOD_UNIT_COLUMNS, rows, fmt, f"units-{period.slug}", title)
 
 
 @reviewer_view
 def unit_list(request):
-    period = chosen_period(request)
+    period = period_from_query(request)
     fmt = export_format(request)
     units, kept, described = unit_filters(request, request.user)
     if period is None:
@@ -388,6 +363,7 @@ def unit_list(request):
     if fmt:
         return units_export(rows, period, fmt)
     page = paginate(request, rows)
+    rows = [period_unit_row(unit, period) for unit in page]
     context = {
         "period": period,
         "periods": ReportingPeriod.objects.defer("snapshot"),
@@ -397,7 +373,8 @@ def unit_list(request):
         "shown": shown,
         "standing_links": standing_links(period, kept),
         "page": page,
-        "rows": [{"unit": unit, "standing": standing_from_row(unit, period)} for unit in page],
+        "rows": rows,
+        "table": PERIOD_UNIT_COLUMNS.table(rows),
     }
     return render(request, "portal/review/units.html", context)
 
@@ -418,53 +395,79 @@ def registered_on(unit):
     return timezone.localtime(unit.created_at).date()
 
 
+def pending_unit_link(row):
+    """The unit's name, leading to its page, and its registration's status."""
+    status = row["unit"].get_registration_display()
+    return format_html('{} <span class="status-pending">({})</span>', unit_link(row), status)
+
+
+PENDING_COLUMNS = Columns(
+    TAX_CODE,
+    replace(NAME, cell=pending_unit_link),
+    SECTOR.only_in_file(),
+    AREA,
+    UNION_BODY,
+    Column(gettext_lazy("Registered on"), lambda row: row["registered_on"]),
+    Column(
+        gettext_lazy("Registered by"),
+        lambda row: str(row["unit"].registered_by) if row["unit"].registered_by else "",
+        blank="—",
+    ),
+)
+
+
+def pending_row(unit):
+    return {"unit": unit, "registered_on": registered_on(unit)}
+
+
 @reviewer_view
 def pending(request):
     units = pending_units(request.user)
     fmt = export_format(request)
     if fmt:
-        header = [
-            _("Tax code"),
-            _("Name"),
-            _("Sector"),
-            _("Area"),
-            _("Union body"),
-            _("Registered on"),
-            _("Registered by"),
-        ]
-        lines = (
-            [
-                unit.tax_code,
-                unit.name,
-                unit.get_sector_display(),
-                unit.area.name,
-                unit.union_body.name,
-                registered_on(unit),
-                str(unit.registered_by) if unit.registered_by else "",
-            ]
-            for unit in units.iterator(chunk_size=2000)
-        )
+        rows = (pending_row(unit) for unit in units.iterator(chunk_size=2000))
         filename = f"pending-registrations-{timezone.localdate().isoformat()}"
-        return spreadsheet_response([header, *lines], fmt, filename, _("Pending registrations"))
+        return list_export(PENDING_COLUMNS, rows, fmt, filename, _("Pending registrations"))
     page = paginate(request, units)
-    rows = [{"unit": unit, "registered_on": registered_on(unit)} for unit in page]
-    return render(request, "portal/review/pending.html", {"page": page, "rows": rows})
+    rows = [pending_row(unit) for unit in page]
+    context = {"page": page, "rows": rows, "table": PENDING_COLUMNS.table(rows)}
+    return render(request, "portal/review/pending.html", context)
 
 
 # --- 4. agreements about to expire ----------------------------------------------------------
 
 
 def expiring_agreements(user, today):
-    """Agreements expiring between today and today + 90 days, of units not yet dissolved."""
+    """Agreements expiring soon (``AgreementQuerySet.expiring_soon``), of units not yet
+    dissolved."""
     units = active_units(user).exclude(dissolved_on__lte=today)
-    last_day = today + datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
     return (
-        CollectiveAgreement.objects.filter(
-            enterprise__in=units.values("pk"), expires_on__range=(today, last_day)
-        )
+        CollectiveAgreement.objects.filter(enterprise__in=units.values("pk"))
+        .expiring_soon(today)
         .select_related("enterprise")
         .order_by("expires_on", "enterprise__name", "pk")
     )
+
+
+# The agreement lists head the unit's column "Unit" on the page, "Name" in the file.
+AGREEMENT_UNIT = replace(NAME, page_heading=gettext_lazy("Unit"), cell=unit_link)
+SIGNED_ON = Column(gettext_lazy("Signed on"), lambda row: row["agreement"].signed_on)
+
+EXPIRING_COLUMNS = Columns(
+    TAX_CODE,
+    AGREEMENT_UNIT,
+    SIGNED_ON,
+    Column(
+        gettext_lazy("Effective from"), lambda row: row["agreement"].effective_from, on_page=False
+    ),
+    Column(gettext_lazy("Expires on"), lambda row: row["agreement"].expires_on),
+    Column(gettext_lazy("Days left"), lambda row: row["days_left"], numeric=True),
+)
+
+
+def expiring_row(agreement, today):
+    days_left = (agreement.expires_on - today).days
+    return {"agreement": agreement, "unit": agreement.enterprise, "days_left": days_left}
 
 
 @reviewer_view
@@ -473,30 +476,18 @@ def expiring(request):
     agreements = expiring_agreements(request.user, today)
     fmt = export_format(request)
     if fmt:
-        header = [
-            _("Tax code"),
-            _("Name"),
-            _("Signed on"),
-            _("Effective from"),
-            _("Expires on"),
-            _("Days left"),
-        ]
-        lines = (
-            [
-                a.enterprise.tax_code,
-                a.enterprise.name,
-                a.signed_on,
-                a.effective_from,
-                a.expires_on,
-                (a.expires_on - today).days,
-            ]
-            for a in agreements.iterator(chunk_size=2000)
-        )
+        rows = (expiring_row(a, today) for a in agreements.iterator(chunk_size=2000))
         filename = f"expiring-agreements-{today.isoformat()}"
-        return spreadsheet_response([header, *lines], fmt, filename, _("Expiring agreements"))
+        return list_export(EXPIRING_COLUMNS, rows, fmt, filename, _("Expiring agreements"))
     page = paginate(request, agreements)
-    rows = [{"agreement": a, "days_left": (a.expires_on - today).days} for a in page]
-    context = {"page": page, "rows": rows, "window": EXPIRY_WINDOW_DAYS, "today": today}
+    rows = [expiring_row(a, today) for a in page]
+    context = {
+        "page": page,
+        "rows": rows,
+        "table": EXPIRING_COLUMNS.table(rows),
+        "window": CollectiveAgreement.EXPIRY_WARNING_DAYS,
+        "today": today,
+    }
     return render(request, "portal/review/expiring.html", context)
 
 
@@ -504,24 +495,32 @@ def expiring(request):
 
 
 def late_agreements(user, today):
-    """Submitted more than 10 days after signing, or still unsubmitted 10 days on."""
-    allowed = datetime.timedelta(days=CollectiveAgreement.SUBMISSION_DAYS)
-    deadline = ExpressionWrapper(F("signed_on") + allowed, output_field=DateField())
+    """Agreements submitted late or not submitted past the deadline
+    (``AgreementQuerySet.late``)."""
     return (
         CollectiveAgreement.objects.filter(enterprise__in=active_units(user).values("pk"))
-        .annotate(deadline=deadline)
-        .filter(
-            Q(submitted_on__gt=F("deadline"))
-            | Q(submitted_on__isnull=True, signed_on__lt=today - allowed)
-        )
+        .late(today)
         .select_related("enterprise")
         .order_by("-signed_on", "enterprise__name", "pk")
     )
 
 
-def days_late(agreement, today):
-    deadline = agreement.signed_on + datetime.timedelta(days=CollectiveAgreement.SUBMISSION_DAYS)
-    return ((agreement.submitted_on or today) - deadline).days
+LATE_COLUMNS = Columns(
+    TAX_CODE,
+    AGREEMENT_UNIT,
+    SIGNED_ON,
+    Column(
+        gettext_lazy("Submitted on"),
+        lambda row: row["agreement"].submitted_on,
+        blank=gettext_lazy("Not submitted"),
+    ),
+    Column(gettext_lazy("Days late"), lambda row: row["days_late"], numeric=True),
+)
+
+
+def late_row(agreement, today):
+    days_late = agreement.days_late(today)
+    return {"agreement": agreement, "unit": agreement.enterprise, "days_late": days_late}
 
 
 @reviewer_view
@@ -530,28 +529,17 @@ def late(request):
     agreements = late_agreements(request.user, today)
     fmt = export_format(request)
     if fmt:
-        header = [
-            _("Tax code"),
-            _("Name"),
-            _("Signed on"),
-            _("Submitted on"),
-            _("Days late"),
-        ]
-        lines = (
-            [
-                a.enterprise.tax_code,
-                a.enterprise.name,
-                a.signed_on,
-                a.submitted_on,
-                days_late(a, today),
-            ]
-            for a in agreements.iterator(chunk_size=2000)
-        )
+        rows = (late_row(a, today) for a in agreements.iterator(chunk_size=2000))
         filename = f"late-agreements-{today.isoformat()}"
-        return spreadsheet_response([header, *lines], fmt, filename, _("Late agreements"))
+        return list_export(LATE_COLUMNS, rows, fmt, filename, _("Late agreements"))
     page = paginate(request, agreements)
-    rows = [{"agreement": a, "days_late": days_late(a, today)} for a in page]
-    context = {"page": page, "rows": rows, "days": CollectiveAgreement.SUBMISSION_DAYS}
+    rows = [late_row(a, today) for a in page]
+    context = {
+        "page": page,
+        "rows": rows,
+        "table": LATE_COLUMNS.table(rows),
+        "days": CollectiveAgreement.SUBMISSION_DAYS,
+    }
     return render(request, "portal/review/late.html", context)
 
 

@@ -91,7 +91,7 @@ def register(request):
     return render(request, "portal/units/register.html", {"form": form})
 
 
-def chosen_period(request):
+def period_or_year_to_date(request):
     """The period asked for, or this year up to today under the current period's rules."""
     slug = request.GET.get("period")
     if slug:
@@ -137,7 +137,7 @@ def timeline(unit):
 @portal_view
 def unit_page(request, pk):
     unit = unit_for(request.user, pk)
-    period = chosen_period(request)
+    period = period_or_year_to_date(request)
     latest = HeadcountDeclaration.objects.filter(enterprise=unit).order_by("-as_of").first()
     context = {
         "unit": unit,
@@ -184,7 +184,7 @@ def edit_profile(request, pk):
 
 def pending_unit_for(request, pk):
     unit = unit_for(request.user, pk)
-    if unit.registration == Registration.VERIFIED:
+    if not unit.may_be_verified:
         raise Http404
     return unit
 
@@ -193,9 +193,7 @@ def pending_unit_for(request, pk):
 @reviewer_view
 def verify(request, pk):
     unit = pending_unit_for(request, pk)
-    unit.registration = Registration.VERIFIED
-    unit.rejection_reason = ""
-    unit.save()
+    unit.verify(by=request.user)
     messages.success(request, _("The unit is verified and now counts in the figures."))
     return redirect("portal:unit", pk=unit.pk)
 
@@ -204,15 +202,13 @@ def verify(request, pk):
 @reviewer_view
 def reject(request, pk):
     unit = pending_unit_for(request, pk)
-    if unit.registration != Registration.PENDING:
+    if not unit.may_be_rejected:
         raise PermissionDenied
     form = RejectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for the rejection."))
         return redirect("portal:unit", pk=unit.pk)
-    unit.registration = Registration.REJECTED
-    unit.rejection_reason = form.cleaned_data["reason"]
-    unit.save()
+    unit.reject(by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, _("The registration was rejected."))
     return redirect("portal:unit", pk=unit.pk)
 

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from workplace import periods
-from workplace.admin.imports import MENU, VIETNAMESE_HEADINGS, allowed_values
+from workplace.admin.imports import MENU
+from workplace.import_templates import allowed_values
 from workplace.models import (
     AuditEntry,
     Enterprise,
@@ -19,7 +20,7 @@ from workplace.models import (
     ImportLog,
     WorkerConference,
 )
-from workplace.resources import RESOURCES
+from workplace.resources import RESOURCES, VIETNAMESE_HEADINGS
 from workplace.spreadsheets import import_rows, normalise_header
 
 from ...conftest import day

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from workplace.accounts import invitation_link, invitations_suppressed, send_invitation
+from workplace.invitations import invitation_link, invitations_suppressed, send_invitation
 from workplace.models import User
 from workplace.spreadsheets import export_cells, import_rows
 

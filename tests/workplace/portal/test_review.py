@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from workplace.models import Enterprise, ReportingPeriod
+from workplace.models import CollectiveAgreement, Enterprise, ReportingPeriod
 
 from ...conftest import hold_conference, hold_dialogue, sign_agreement
 
@@ -481,6 +481,36 @@ def test_late_list_stays_within_the_reviewers_scope(named, visit):
     assert response.context["rows"] == []
     assert NAME_B not in text_of(response)
     assert len(visit(named["staff"], "portal:review_late").context["rows"]) == 1
+
+
+def test_the_database_and_each_agreement_agree_on_the_deadlines(named, make_unit):
+    """``AgreementQuerySet`` and the model's own methods read the same two constants."""
+    signed = days_from_today(-400)
+    shapes = {
+        "on time": (signed, signed + datetime.timedelta(days=10)),
+        "submitted late": (signed, signed + datetime.timedelta(days=11)),
+        "expired unsubmitted": (signed, None),
+        "still in time": (days_from_today(-10), None),
+        "overdue": (days_from_today(-11), None),
+    }
+    agreements = {}
+    for name, (signed_on, submitted_on) in shapes.items():
+        agreements[name] = sign_agreement(
+            make_unit(),
+            iso(signed_on),
+            iso(signed_on + datetime.timedelta(days=366)),
+            submitted_on=submitted_on and iso(submitted_on),
+        )
+    late = set(CollectiveAgreement.objects.late(today()))
+    assert {name for name, a in agreements.items() if a in late} == {
+        "submitted late",
+        "expired unsubmitted",
+        "overdue",
+    }
+    for agreement in agreements.values():
+        in_python = agreement.submitted_late or agreement.unsubmitted_past_deadline(today())
+        assert in_python == (agreement in late)
+    assert agreements["overdue"].days_late(today()) == 1
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -1,6 +1,7 @@
 """The unit pages: listing, registration, verification, the profile and its scope."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from workplace.compliance import compute_coverage
@@ -124,6 +125,29 @@ def test_verification_is_recorded_in_the_history(scope, pending_unit, as_user):
     entry = AuditEntry.objects.filter(enterprise=pending_unit, action="change").latest("at")
     assert entry.changes["registration"] == ["pending", "verified"]
     assert entry.actor == scope["reviewer_a"]
+
+
+def test_a_decision_is_recorded_as_its_reviewers_whatever_the_channel(scope, pending_unit):
+    pending_unit.reject(by=scope["reviewer_a"], reason="Sai địa bàn")
+    pending_unit.verify(by=scope["staff"])
+    entries = AuditEntry.objects.filter(enterprise=pending_unit, action="change").order_by("pk")
+    assert [(e.actor, e.source) for e in entries] == [
+        (scope["reviewer_a"], "system"),
+        (scope["staff"], "system"),
+    ]
+    assert entries.last().changes["rejection_reason"] == ["Sai địa bàn", None]
+
+
+def test_only_a_pending_registration_is_rejected_and_never_without_a_reason(scope, pending_unit):
+    with pytest.raises(ValidationError):
+        pending_unit.reject(by=scope["reviewer_a"], reason="  ")
+    pending_unit.verify(by=scope["reviewer_a"])
+    with pytest.raises(ValueError):
+        pending_unit.reject(by=scope["reviewer_a"], reason="Sai địa bàn")
+    with pytest.raises(ValueError):
+        pending_unit.verify(by=scope["reviewer_a"])
+    pending_unit.refresh_from_db()
+    assert (pending_unit.registration, pending_unit.rejection_reason) == ("verified", "")
 
 
 # --- the profile ------------------------------------------------------------------------

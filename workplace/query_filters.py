@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from .models import Area, ReportingPeriod, Sector, UnionBody
 
 
-def chosen_period(request):
+def period_from_query(request):
     """The period named by ``?period=`` (404 when unknown), else the current one (or None)."""
     slug = request.GET.get("period")
     if slug:
@@ -18,7 +18,7 @@ def chosen_period(request):
     return ReportingPeriod.objects.current(timezone.localdate())
 
 
-def slice_units(params, units, bodies=None):
+def filter_units_from_query(params, units, bodies=None):
     """Narrow ``units`` by the ``area``, ``union_body`` and ``sector`` codes in ``params``.
 
     ``bodies`` limits which union bodies may be named (a reviewer's subtree); an unknown code
