@@ -17,6 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from .conditions import evaluate
 from .dates import format_day
 
 # What an indicator sums per unit: a 0/1 flag (the unit held a conference) or a count of
@@ -339,8 +340,6 @@ def shortfall_reasons(row, period):
 
 def falls_short_of(indicator, row):
     """``indicator.falls_short`` read on one annotated row, as the database reads it."""
-    from .conditions import evaluate
-
     return bool(evaluate(indicator.falls_short, vars(row)))
 
 

@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
+from .conditions import Latest, evaluate
 from .dates import format_day
 from .documents import DocumentPath, private_storage, validate_document
 from .freeze_lock import writing_records
@@ -456,7 +457,6 @@ class Enterprise(TrackedModel):
 
     def counted_in(self, period):
         """Whether the unit is one of ``period``'s units, by the engine's own condition."""
-        from .bulk_import import evaluate
         from .querysets import in_scope_condition
 
         values = {field.name: getattr(self, field.attname) for field in self._meta.fields}
@@ -632,7 +632,6 @@ class EnterpriseRecord(TrackedModel):
         latest record on or before its day, whether or not it matches, so that record gives
         the condition's value, True or False.
         """
-        from .conditions import Latest, evaluate  # the Python reading of the engine's conditions
         from .querysets import record_conditions
 
         conditions = record_conditions(period).get(type(self).__name__, {})
