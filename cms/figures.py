@@ -17,8 +17,10 @@ from workplace.indicators import (
     BY_KEY,
     HEADLINE,
     INDICATORS,
+    PUBLIC_SECTOR_TABLE,
     PUBLIC_TABLE,
     RATED,
+    WORKER_TABLE,
     format_decimal,
     public_label,
     shown_in,
@@ -191,9 +193,9 @@ def indicator_choices():
     return rate_choices() + [(indicator.key, public_label(indicator)) for indicator in counts]
 
 
-def figure(totals, indicator):
+def figure(totals, indicator, table=WORKER_TABLE):
     """One indicator as shown: its label and '95/104 (91,3%)' or a plain count."""
-    indicator = BY_KEY[indicator]
+    indicator = table.by_key[indicator]
     shown = {"label": str(public_label(indicator)), "value": str(shown_value(indicator, totals))}
     if indicator.rated:
         shown["rate"] = totals[indicator.rate_key]
@@ -221,19 +223,37 @@ def headline(totals, previous=None, previous_name=""):
     return items
 
 
-def table_row(row):
-    return shown_row(row, PUBLIC_TABLE)
+def table_row(row, table=WORKER_TABLE):
+    return shown_row(row, PUBLIC_TABLE, table)
 
 
-def coverage_table(figures, by="area"):
-    """Rows, a total row and the headings of one breakdown of a published snapshot."""
+def coverage_table(figures, by="area", table=WORKER_TABLE, section=None):
+    """Rows, a total row and the headings of one breakdown of a published snapshot (of its
+    agencies and public service units with ``table`` and ``section`` of that regime)."""
+    section = section or figures
     return {
         "caption": _("%(breakdown)s, %(period)s")
         % {"breakdown": BREAKDOWN_CAPTIONS[by], "period": figures["period_label"]},
         "row_heading": str(BREAKDOWN_HEADINGS[by]),
-        "headings": table_headings(PUBLIC_TABLE),
-        "rows": [table_row(row) for row in figures["breakdowns"][by]],
-        "total": table_row({"name": _("Total"), **figures["totals"]}),
+        "headings": table_headings(PUBLIC_TABLE, table),
+        "rows": [table_row(row, table) for row in section["breakdowns"][by]],
+        "total": table_row({"name": _("Total"), **section["totals"]}, table),
+    }
+
+
+def public_sector_results(figures):
+    """The agencies' and public service units' headline and table by area; None when the
+    snapshot counts none of them."""
+    section = figures.get("public_sector")
+    if not section or not section["totals"].get("units"):
+        return None
+    table = PUBLIC_SECTOR_TABLE
+    return {
+        "headline": [
+            figure(section["totals"], indicator.key, table)
+            for indicator in table.shown_in(HEADLINE)
+        ],
+        "table": coverage_table(figures, "area", table, section),
     }
 
 

@@ -230,6 +230,7 @@ class ResultsPage(BilingualPage):
                     previous_data["period_label"] if previous_data else "",
                 ),
                 "table": figures.coverage_table(data, "area"),
+                "public_sector": figures.public_sector_results(data),
                 "chart": figures.bar_chart(data, chart_id="results-chart"),
                 "methodology": figures.methodology(self.period),
                 "downloads": [

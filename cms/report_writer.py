@@ -12,7 +12,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from workplace.compliance import coverage
-from workplace.indicators import REPORT, SUMMARY, format_decimal, shown_in
+from workplace.indicators import (
+    PUBLIC_SECTOR_TABLE,
+    REPORT,
+    SUMMARY,
+    WORKER_TABLE,
+    format_decimal,
+    shown_in,
+)
 
 from . import figures
 from .models import ArticlePage, HomePage
@@ -74,14 +81,31 @@ def _count_change(current, previous, language):
     return f"stayed at {current}"
 
 
-def _what_units_did(totals, language, place=REPORT):
+def _what_units_did(totals, language, place=REPORT, table=WORKER_TABLE):
     """'95/104 đơn vị (91,3%) đã tổ chức hội nghị người lao động; …' for each rate of
-    ``place`` counted among the eligible."""
+    ``place`` that says what the units did."""
     return "; ".join(
         f"{_ratio(totals[i.figure_key], totals[i.among], totals[i.rate_key], language)} "
         f"{(i.summary_done if place == SUMMARY and i.summary_done else i.done)[language]}"
-        for i in shown_in(place)
+        for i in table.shown_in(place)
         if i.rated and i.done
+    )
+
+
+def public_sector_paragraphs(totals):
+    """The agencies' and public service units' sentence in each language, or None when the
+    period counts none of them."""
+    units = totals.get("units")
+    if not units:
+        return None
+    did = {
+        language: _what_units_did(totals, language, table=PUBLIC_SECTOR_TABLE)
+        for language in ("vi", "en")
+    }
+    noun = "unit" if units == 1 else "units"
+    return (
+        f"Đối với {units} cơ quan hành chính nhà nước, đơn vị sự nghiệp công lập: {did['vi']}.",
+        f"Of the {units} state agencies and public service {noun}, {did['en']}.",
     )
 
 
@@ -207,12 +231,17 @@ def report_content(period):
         raise ValidationError(
             _("Lock the period “%(period)s” before writing its report.") % {"period": period.name}
         )
-    totals = coverage(period)["totals"]
+    stated = coverage(period)
+    totals = stated["totals"]
     # Only a published period may be quoted: a locked one could still change or be withdrawn.
     previous = figures.comparable_period(period)
     previous_totals = coverage(previous)["totals"] if previous else None
     vi = vietnamese_paragraphs(period, totals, previous, previous_totals)
     en = english_paragraphs(period, totals, previous, previous_totals)
+    public_sector = public_sector_paragraphs(stated["public_sector"]["totals"])
+    if public_sector:
+        vi.append(public_sector[0])
+        en.append(public_sector[1])
     phrase = figures.english_period_phrase(period)
     summary, summary_en = summaries(totals)
     return {

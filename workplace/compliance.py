@@ -18,37 +18,45 @@ from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Max, 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .conditions import Latest
+from .conditions import Latest, LatestValue
 from .dates import format_day
 from .indicators import (
     DASHBOARD,
-    FIGURE_FIELDS,
+    FIGURES_OF,
     HALF_YEAR,
-    INDICATOR_KEYS,
-    SUMMED,
-    Figures,
+    NOT_ELIGIBLE,
+    PUBLIC_SECTOR_TABLE,
+    TABLES,
+    WORKER_TABLE,
+    file_keys,
+    flat_row,
     format_ratio,
     not_required_reasons,
     shortfall_reasons,
     shown_in,
     table_headings,
 )
-from .models import Area, Enterprise, ReportingPeriod, Sector, UnionBody
-from .querysets import FLAG_FIELDS, record_conditions
+from .models import (
+    PUBLIC_SECTOR_SECTORS,
+    Area,
+    Enterprise,
+    Regime,
+    ReportingPeriod,
+    Sector,
+    UnionBody,
+)
+from .querysets import FLAG_FIELDS, as_flag, record_conditions, unit_conditions
 from .text import defuse_formula
 
 BREAKDOWNS = ("area", "union_body", "sector")
-# The summed counts as a list of columns, as pandas wants them.
-COUNTED = list(FIGURE_FIELDS)
 
 
-def _sum_of(indicator):
-    """The grouped statement's sum of one indicator's per-unit column."""
+def _sum_of(table, indicator):
+    """The grouped statement's sum of one indicator: its per-unit column times the flags of
+    the units it is counted among (eligible units with an agreement in force, …)."""
     if indicator.column is None:
         return "COUNT(*)"
-    if indicator.among == "units":
-        return f"SUM({indicator.column})"
-    return f"SUM({indicator.among} * {indicator.column})"
+    return f"SUM({' * '.join(table.counted_columns(indicator))})"
 
 
 def _latest_names(name):
@@ -68,9 +76,10 @@ def _per_unit_tallies(model_name, conditions, unit_ids):
         if isinstance(condition, Latest):
             latest_on, met_on = _latest_names(name)
             tallies[latest_on] = Max(condition.date_field, filter=condition.in_time())
-            tallies[met_on] = Max(
-                condition.date_field, filter=condition.in_time() & condition.condition
-            )
+            if not isinstance(condition, LatestValue):
+                tallies[met_on] = Max(
+                    condition.date_field, filter=condition.in_time() & condition.condition
+                )
             wanted |= condition.in_time()
         else:
             tallies[name] = Count("pk", filter=condition)
@@ -84,13 +93,41 @@ def _per_unit_tallies(model_name, conditions, unit_ids):
 
 
 def _unit_column(alias, name, condition):
-    """The per-unit flag or count of one condition, from its table's tallies."""
+    """The per-unit flag or count of one condition, from its table's tallies (a number read
+    on the latest record comes from that record, joined as "<alias>_<name>")."""
+    if isinstance(condition, LatestValue):
+        return f"COALESCE({alias}_{name}.{condition.field}, 0) AS {name}"
     if isinstance(condition, Latest):
         latest_on, met_on = _latest_names(name)
         return f"CASE WHEN {alias}.{met_on} = {alias}.{latest_on} THEN 1 ELSE 0 END AS {name}"
     if name in FLAG_FIELDS:
         return f"CASE WHEN {alias}.{name} > 0 THEN 1 ELSE 0 END AS {name}"
     return f"COALESCE({alias}.{name}, 0) AS {name}"
+
+
+def _latest_record_joins(model_name, alias, conditions):
+    """Joins of the latest records a ``LatestValue`` reads its number on."""
+    model = apps.get_model("workplace", model_name)
+    joins = ""
+    for name, condition in conditions.items():
+        if isinstance(condition, LatestValue):
+            date_column = model._meta.get_field(condition.date_field).column
+            latest_on, _met_on = _latest_names(name)
+            joins += (
+                f"LEFT JOIN {model._meta.db_table} {alias}_{name} "
+                f"ON {alias}_{name}.enterprise_id = u.u_id "
+                f"AND {alias}_{name}.{date_column} = {alias}.{latest_on} "
+            )
+    return joins
+
+
+def _sum_columns():
+    """Every regime's sums, in ``TABLES`` order: (regime, figure) and its SQL."""
+    return [
+        ((regime, indicator.figure_key), _sum_of(table, indicator))
+        for regime, table in TABLES.items()
+        for indicator in table.summed
+    ]
 
 
 def _area_key(restricted):
@@ -112,7 +149,8 @@ def _compose(query, params, fragment, fragment_params=()):
 
 def grouped_rows(period, units=None):
     """Figures per (area, union body, sector) for the in-scope units, in one query: rows of
-    area id, union body id, sector and the counts in ``Figures``' field order.
+    area id, union body id, sector and every regime's counts (``_sum_columns``); a group's
+    sector decides which regime's counts are its figures.
 
     Each record table is reduced to one row per enterprise (``_per_unit_tallies``) and joined
     to the units, so every table is read once, in bulk, rather than looked up unit by unit;
@@ -123,17 +161,18 @@ def grouped_rows(period, units=None):
     # Federation staff's scope is every unit: no need to limit the record tables to it.
     restricted = units is not None and units.query.has_filters()
     units = Enterprise.objects.all() if units is None else units
+    unit_flags = {name: as_flag(condition) for name, condition in unit_conditions(period).items()}
     in_scope = (
         units.in_scope(period)
         .order_by()
         .annotate(u_id=F("pk"), g_area=_area_key(restricted), g_body=F("union_body_id"))
-        .annotate(g_sector=F("sector"))
-        .values("u_id", "g_area", "g_body", "g_sector")
+        .annotate(g_sector=F("sector"), **unit_flags)
+        .values("u_id", "g_area", "g_body", "g_sector", *unit_flags)
     )
     unit_ids = in_scope.values("u_id") if restricted else None
     sql, params = in_scope.query.sql_with_params()
     query, args = f"FROM ({sql}) u ", list(params)
-    columns = []
+    columns = [f"u.{name}" for name in unit_flags]
     for index, (model_name, conditions) in enumerate(record_conditions(period).items()):
         alias = f"t{index}"
         tallies = _per_unit_tallies(model_name, conditions, unit_ids)
@@ -141,9 +180,10 @@ def grouped_rows(period, units=None):
         query, args = _compose(
             query, args, f"LEFT JOIN ({sql}) {alias} ON {alias}.r_unit = u.u_id ", params
         )
+        query += _latest_record_joins(model_name, alias, conditions)
         columns += [_unit_column(alias, name, condition) for name, condition in conditions.items()]
     per_unit = f"SELECT u.g_area, u.g_body, u.g_sector, {', '.join(columns)} {query}"  # noqa: S608
-    sums = ", ".join(_sum_of(indicator) for indicator in SUMMED)
+    sums = ", ".join(sql for _figure, sql in _sum_columns())
     sql = (
         f"SELECT g_area, g_body, g_sector, {sums} "  # noqa: S608
         f"FROM ({per_unit}) unit_rows GROUP BY g_area, g_body, g_sector"
@@ -153,16 +193,22 @@ def grouped_rows(period, units=None):
         return cursor.fetchall()
 
 
-def grouped_figures(period, units=None):
-    """``grouped_rows`` as ((area, union body, sector), Figures) pairs."""
+def grouped_figures(period, units=None, regime="worker"):
+    """``grouped_rows`` of the sectors of ``regime`` as ((area, union body, sector), Figures)
+    pairs."""
+    frame = _groups_frame(grouped_rows(period, units), regime)
+    figures_class = FIGURES_OF[regime]
+    fields = list(figures_class.TABLE.figure_fields)
     return [
-        ((area, body, sector), Figures(*(int(n or 0) for n in counts)))
-        for area, body, sector, *counts in grouped_rows(period, units)
+        ((area, body, sector), figures_class(*(int(n) for n in counts)))
+        for area, body, sector, *counts in frame[["area", "body", "sector", *fields]].itertuples(
+            index=False
+        )
     ]
 
 
-def _row(code, name, figures):
-    return {"code": code, "name": name, **figures.as_dict()}
+def _row(code, name, figures, decimals):
+    return {"code": code, "name": name, **figures.as_dict(decimals)}
 
 
 def _ancestor_paths(path):
@@ -171,55 +217,103 @@ def _ancestor_paths(path):
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def _groups_frame(rows):
-    frame = pd.DataFrame(rows, columns=["area", "body", "sector", *FIGURE_FIELDS])
+def _groups_frame(rows, regime):
+    """The groups of ``regime``'s sectors with that regime's counts, by figure name."""
+    sums = [figure for figure, _sql in _sum_columns()]
+    frame = pd.DataFrame(rows, columns=["area", "body", "sector", *map(str, sums)])
+    of_regime = frame["sector"].map(lambda sector: Regime.of(sector).value == regime)
+    frame = frame.loc[of_regime.astype(bool)]
+    own = {str((r, key)): key for r, key in sums if r == regime}
+    frame = frame[["area", "body", "sector", *own]].rename(columns=own)
+    fields = list(FIGURES_OF[regime].TABLE.figure_fields)
     # A SUM over no row is NULL; there is nothing to count there.
-    frame[COUNTED] = frame[COUNTED].fillna(0).astype("int64")
+    frame[fields] = frame[fields].fillna(0).astype("int64")
     return frame
 
 
-def _sums_by(frame, column):
+def _sums_by(frame, column, figures_class):
     """Figures summed for each value of ``column``: a national count has tens of thousands of
     (area, body, sector) groups, which pandas adds up far faster than a loop would."""
-    summed = frame.groupby(column)[COUNTED].sum()
+    summed = frame.groupby(column)[list(figures_class.TABLE.figure_fields)].sum()
     return {
-        key: Figures(*(int(n) for n in row))
+        key: figures_class(*(int(n) for n in row))
         for key, row in zip(summed.index, summed.itertuples(index=False), strict=True)
     }
 
 
-def _area_breakdown(frame):
+@dataclasses.dataclass
+class _Trees:
+    """The area and union-body trees, read once for every breakdown of a coverage."""
+
+    areas: dict
+    bodies: dict
+
+    @classmethod
+    def read(cls):
+        return cls(
+            areas={a["id"]: a for a in Area.objects.values("id", "code", "name", "path")},
+            bodies={b["id"]: b for b in UnionBody.objects.values("id", "code", "name", "path")},
+        )
+
+
+def _area_breakdown(frame, figures_class, decimals, trees):
     """Roll each area up to the top level of the tree: the children of its root when there is
     one root (the districts of the demo province), else the roots (a country's provinces)."""
-    areas = {a["id"]: a for a in Area.objects.values("id", "code", "name", "path")}
+    areas = trees.areas
     by_path = {a["path"]: a for a in areas.values()}
     level = 1 if sum(a["path"].count("/") == 2 for a in areas.values()) == 1 else 0
     totals = {}
-    for area_id, figures in _sums_by(frame, "area").items():
+    for area_id, figures in _sums_by(frame, "area", figures_class).items():
         lineage = _ancestor_paths(areas[area_id]["path"])
         top = lineage[min(level, len(lineage) - 1)]
-        totals.setdefault(top, Figures()).add(figures)
-    return [_row(by_path[p]["code"], by_path[p]["name"], totals[p]) for p in sorted(totals)]
+        totals.setdefault(top, figures_class()).add(figures)
+    return [
+        _row(by_path[p]["code"], by_path[p]["name"], totals[p], decimals) for p in sorted(totals)
+    ]
 
 
-def _union_body_breakdown(frame):
+def _union_body_breakdown(frame, figures_class, decimals, trees):
     """Every body that holds units in its subtree, with its whole subtree's figures."""
-    bodies = {b["id"]: b for b in UnionBody.objects.values("id", "code", "name", "path")}
+    bodies = trees.bodies
     by_path = {b["path"]: b for b in bodies.values()}
     totals = {}
-    for body_id, figures in _sums_by(frame, "body").items():
+    for body_id, figures in _sums_by(frame, "body", figures_class).items():
         for path in _ancestor_paths(bodies[body_id]["path"]):
-            totals.setdefault(path, Figures()).add(figures)
-    return [_row(by_path[p]["code"], by_path[p]["name"], totals[p]) for p in sorted(totals)]
-
-
-def _sector_breakdown(frame):
-    totals = _sums_by(frame, "sector")
+            totals.setdefault(path, figures_class()).add(figures)
     return [
-        _row(sector.value, str(sector.label), totals[sector.value])
+        _row(by_path[p]["code"], by_path[p]["name"], totals[p], decimals) for p in sorted(totals)
+    ]
+
+
+def _sector_breakdown(frame, figures_class, decimals, trees):
+    totals = _sums_by(frame, "sector", figures_class)
+    return [
+        _row(sector.value, str(sector.label), totals[sector.value], decimals)
         for sector in Sector
         if sector.value in totals
     ]
+
+
+BREAKDOWN_OF = {
+    "area": _area_breakdown,
+    "union_body": _union_body_breakdown,
+    "sector": _sector_breakdown,
+}
+
+
+def _regime_figures(rows, regime, decimals, trees):
+    """Totals and breakdowns of one regime from the grouped rows of every regime."""
+    frame = _groups_frame(rows, regime)
+    figures_class = FIGURES_OF[regime]
+    fields = list(figures_class.TABLE.figure_fields)
+    totals = figures_class(*(int(n) for n in frame[fields].sum()))
+    # Names in a snapshot are frozen in the site's main language.
+    with translation.override(settings.LANGUAGE_CODE):
+        breakdowns = {
+            by: breakdown(frame, figures_class, decimals, trees)
+            for by, breakdown in BREAKDOWN_OF.items()
+        }
+    return {"totals": totals.as_dict(decimals), "breakdowns": breakdowns}
 
 
 def period_header(period):
@@ -234,24 +328,37 @@ def period_header(period):
 
 
 def compute_coverage(period, units=None):
-    """Live figures for ``period``: totals and all three breakdowns."""
-    frame = _groups_frame(grouped_rows(period, units))
-    totals = Figures(*(int(n) for n in frame[COUNTED].sum()))
-    # Names in a snapshot are frozen in the site's main language.
-    with translation.override(settings.LANGUAGE_CODE):
-        breakdowns = {
-            "area": _area_breakdown(frame),
-            "union_body": _union_body_breakdown(frame),
-            "sector": _sector_breakdown(frame),
-        }
-    return {"period": period_header(period), "totals": totals.as_dict(), "breakdowns": breakdowns}
+    """Live figures for ``period``: the worker regime's totals and breakdowns, and the same
+    for agencies and public service units under ``public_sector``."""
+    rows = grouped_rows(period, units)
+    trees = _Trees.read()
+    worker = _regime_figures(rows, "worker", period.decimals, trees)
+    return {
+        "period": period_header(period),
+        **worker,
+        "public_sector": _regime_figures(rows, "public_sector", period.decimals, trees),
+    }
 
 
-def _every_key(row):
+def _every_key(row, table):
     """A snapshot's row with every figure of today's indicators: one added since the period
     was frozen was not counted then, so it is None (shown as such), never recomputed."""
-    missing = [key for key in INDICATOR_KEYS if key not in row]
+    missing = [key for key in table.keys if key not in row]
     return {**row, **dict.fromkeys(missing)} if missing else row
+
+
+def _frozen_regime(section, table):
+    return {
+        "totals": _every_key(section["totals"], table),
+        "breakdowns": {
+            by: [_every_key(row, table) for row in rows]
+            for by, rows in section["breakdowns"].items()
+        },
+    }
+
+
+# A section frozen before agencies and public service units were counted apart.
+_NOT_COUNTED = {"totals": {}, "breakdowns": {by: [] for by in BREAKDOWNS}}
 
 
 def coverage(period, live=False):
@@ -261,16 +368,17 @@ def coverage(period, live=False):
         return {
             **snapshot,
             "period": period_header(period),
-            "totals": _every_key(snapshot["totals"]),
-            "breakdowns": {
-                by: [_every_key(row) for row in rows] for by, rows in snapshot["breakdowns"].items()
-            },
+            **_frozen_regime(snapshot, WORKER_TABLE),
+            "public_sector": _frozen_regime(
+                snapshot.get("public_sector", _NOT_COUNTED), PUBLIC_SECTOR_TABLE
+            ),
         }
     return compute_coverage(period)
 
 
 def coverage_report(period, by="area", live=False):
-    """The JSON shape of the ``coverage`` command: one breakdown beside the totals."""
+    """The JSON shape of the ``coverage`` command: the worker regime's totals and one of its
+    breakdowns, and the same for agencies and public service units under ``public_sector``."""
     if by not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {by!r}")
     figures = coverage(period, live=live)
@@ -278,14 +386,18 @@ def coverage_report(period, by="area", live=False):
         "period": figures["period"],
         "totals": figures["totals"],
         "breakdown": figures["breakdowns"][by],
+        "public_sector": {
+            "totals": figures["public_sector"]["totals"],
+            "breakdown": figures["public_sector"]["breakdowns"][by],
+        },
     }
 
 
 def report_frame(report):
     """The breakdown rows and a closing total row as a DataFrame, for CSV and tables."""
-    rows = list(report["breakdown"])
-    rows.append({"code": "", "name": _("Total"), **report["totals"]})
-    return pd.DataFrame(rows, columns=["code", "name", *INDICATOR_KEYS])
+    rows = [flat_row(row) for row in report["breakdown"]]
+    rows.append({"code": "", "name": _("Total"), **flat_row(report["totals"])})
+    return pd.DataFrame(rows, columns=["code", "name", *file_keys()])
 
 
 def _safe_text(value):
@@ -330,8 +442,15 @@ def report_table(report):
 
 # --- where a unit stands, in words --------------------------------------------------------
 #
-# ``indicators.NOT_REQUIRED`` and ``indicators.FALLS_SHORT`` select, in the database, exactly
-# the units for which ``not_required_reasons`` and ``shortfall_reasons`` have something to say.
+# These two conditions select, in the database, exactly the units for which
+# ``not_required_reasons`` and ``shortfall_reasons`` have something to say: each unit is read
+# by the indicators of its regime, and only the worker regime has a membership threshold.
+
+PUBLIC_SECTOR = Q(sector__in=PUBLIC_SECTOR_SECTORS)
+NOT_REQUIRED = ~PUBLIC_SECTOR & NOT_ELIGIBLE
+FALLS_SHORT = (PUBLIC_SECTOR & PUBLIC_SECTOR_TABLE.falls_short) | (
+    ~PUBLIC_SECTOR & WORKER_TABLE.falls_short
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -359,9 +478,10 @@ def _out_of_scope_reasons(unit, period):
 
 
 def standing_from_row(row, period):
+    regime = Regime.of(row.sector)
     return Standing(
-        not_required=not_required_reasons(row, period),
-        falls_short=shortfall_reasons(row, period),
+        not_required=not_required_reasons(row, period) if regime == Regime.WORKER else [],
+        falls_short=shortfall_reasons(row, period, TABLES[regime]),
     )
 
 
@@ -388,10 +508,10 @@ def shortfalls(unit, period):
 # --- the federation's half-year report as a spreadsheet --------------------------------------
 
 
-def _half_year_columns():
+def _half_year_columns(table):
     """(key, heading, is a rate) of the report's figures, after the row number and name."""
     columns = []
-    for indicator in shown_in(HALF_YEAR):
+    for indicator in table.shown_in(HALF_YEAR):
         columns.append(
             (indicator.figure_key, indicator.half_year_heading or indicator.label, False)
         )
@@ -400,28 +520,31 @@ def _half_year_columns():
     return columns
 
 
-def _half_year_headings(row_heading):
-    return [_("No."), row_heading, *(str(heading) for _key, heading, _rate in _half_year_columns())]
+def _half_year_headings(table, row_heading):
+    columns = _half_year_columns(table)
+    return [_("No."), row_heading, *(str(heading) for _key, heading, _rate in columns)]
 
 
-def _half_year_frame(rows, totals, total_label):
+def _half_year_frame(table, rows, totals, total_label):
     """One line per row and a closing total line; object cells keep counts as integers."""
-    keys = [key for key, _heading, _rate in _half_year_columns()]
+    keys = [key for key, _heading, _rate in _half_year_columns(table)]
     lines = [
-        [number, row["name"], *(row[key] for key in keys)]
+        [number, row["name"], *(row.get(key) for key in keys)]
         for number, row in enumerate(rows, start=1)
     ]
-    lines.append([None, total_label, *(totals[key] for key in keys)])
+    lines.append([None, total_label, *(totals.get(key) for key in keys)])
     return pd.DataFrame(lines, dtype=object)
 
 
-def _dress_half_year_sheet(sheet, title, width, height):
+def _dress_half_year_sheet(sheet, table, title, width, height, decimals):
     from openpyxl.styles import Alignment, Font
 
     sheet.cell(row=1, column=1, value=defuse_formula(title)).font = Font(bold=True, size=13)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     rate_columns = {
-        3 + number for number, (_key, _heading, rate) in enumerate(_half_year_columns()) if rate
+        3 + number
+        for number, (_key, _heading, rate) in enumerate(_half_year_columns(table))
+        if rate
     }
     for row in sheet.iter_rows(min_row=2, max_row=height + 2):
         for cell in row:
@@ -430,7 +553,7 @@ def _dress_half_year_sheet(sheet, title, width, height):
                 cell.value = defuse_formula(cell.value)
                 cell.data_type = "s"
             if cell.row > 2 and cell.column in rate_columns:
-                cell.number_format = "0.0"
+                cell.number_format = "0." + "0" * decimals
     for cell in sheet[2]:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     sheet.column_dimensions["B"].width = 34
@@ -440,28 +563,64 @@ def _dress_half_year_sheet(sheet, title, width, height):
     sheet.freeze_panes = "C3"
 
 
-def half_year_report_xlsx(figures):
-    """The federation's half-year table of a ``coverage()`` result, as XLSX bytes.
+def _half_year_sheets(figures):
+    """(sheet name, table, title, row heading, rows, totals) of every sheet: the enterprises'
+    three breakdowns, then those of the agencies and public service units."""
+    period = figures["period"]["name"]
+    enterprises = _("Results of carrying out grassroots democracy at the workplace – %(period)s")
+    agencies = _(
+        "Results of carrying out democracy in state agencies and public service units – %(period)s"
+    )
+    headings = {"area": _("Area"), "union_body": _("Union body"), "sector": _("Sector")}
+    names = {
+        WORKER_TABLE: {
+            "area": _("By area"),
+            "union_body": _("By union body"),
+            "sector": _("By sector"),
+        },
+        PUBLIC_SECTOR_TABLE: {
+            "area": _("Agencies by area"),
+            "union_body": _("Agencies by union body"),
+            "sector": _("Agencies by sector"),
+        },
+    }
+    sections = [
+        (WORKER_TABLE, enterprises % {"period": period}, figures),
+        (PUBLIC_SECTOR_TABLE, agencies % {"period": period}, figures["public_sector"]),
+    ]
+    return [
+        (
+            names[table][by][:31],
+            table,
+            title,
+            headings[by],
+            section["breakdowns"][by],
+            section["totals"],
+        )
+        for table, title, section in sections
+        for by in BREAKDOWNS
+    ]
 
-    A title row, the headings, one row per district (then per union body and per sector on
-    two more sheets) and a total row. Headings are in the site's main language, like the
-    printed report; counts are integers and rates numbers with one decimal, never formulas.
+
+def half_year_report_xlsx(figures, decimals=1):
+    """The federation's half-year tables of a ``coverage()`` result, as XLSX bytes.
+
+    For the enterprises, then for the agencies and public service units: a title row, the
+    headings, one row per district (then per union body and per sector on two more sheets) and
+    a total row. Headings are in the site's main language, like the printed report; counts are
+    integers and rates numbers with the period's decimals, never formulas.
     """
     with translation.override(settings.LANGUAGE_CODE):
-        title = _("Results of carrying out grassroots democracy at the workplace – %(period)s") % {
-            "period": figures["period"]["name"]
-        }
         total_label = _("Total")
         sheets = [
-            (_("By area"), _("Area"), figures["breakdowns"]["area"]),
-            (_("By union body"), _("Union body"), figures["breakdowns"]["union_body"]),
-            (_("By sector"), _("Sector"), figures["breakdowns"]["sector"]),
+            (name, table, title, _half_year_headings(table, heading), rows, totals)
+            for name, table, title, heading, rows, totals in _half_year_sheets(figures)
         ]
-        sheets = [(name[:31], _half_year_headings(heading), rows) for name, heading, rows in sheets]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, headings, rows in sheets:
-            frame = _half_year_frame(rows, figures["totals"], total_label)
+        for name, table, title, headings, rows, totals in sheets:
+            frame = _half_year_frame(table, rows, totals, total_label)
             frame.to_excel(writer, sheet_name=name, startrow=1, index=False, header=headings)
-            _dress_half_year_sheet(writer.sheets[name], title, len(headings), len(frame))
+            sheet = writer.sheets[name]
+            _dress_half_year_sheet(sheet, table, title, len(headings), len(frame), decimals)
     return buffer.getvalue()

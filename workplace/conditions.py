@@ -67,14 +67,26 @@ def references(condition):
 
 
 class Latest:
-    """A flag decided by a unit's latest record on or before ``until``: 1 when that record
-    meets ``condition`` (the latest declaration decides eligibility, not any declaration)."""
+    """A flag decided by a unit's latest record on or before ``until`` (among those meeting
+    ``among``): 1 when that record meets ``condition``. The latest declaration decides
+    eligibility, not any declaration; the latest signed of the agreements in force gives
+    their grade."""
 
-    def __init__(self, condition, date_field, until):
+    def __init__(self, condition, date_field, until, among=None):
         self.condition = condition
         self.date_field = date_field
         self.until = until
+        self.among = among or Q()
 
     def in_time(self):
         """The records the latest is chosen among."""
-        return Q(**{f"{self.date_field}__lte": self.until})
+        return Q(**{f"{self.date_field}__lte": self.until}) & self.among
+
+
+class LatestValue(Latest):
+    """A number read on a unit's latest record on or before ``until`` (0 without one): the
+    workers of its latest headcount declaration."""
+
+    def __init__(self, field, date_field, until, among=None):
+        super().__init__(Q(), date_field, until, among)
+        self.field = field

@@ -55,7 +55,11 @@ class Indicator:
     among: str = "units"  # the units it is counted among: "units" or only the "eligible"
     count_key: str | None = None  # a rate's numerator in the figures, when not ``key``
     rate_heading: object = None  # a rated indicator: the heading of its rate's column
+    rate_over: str | None = None  # the figure a rate divides by, when not ``among``
+    rate_name: str | None = None  # the rate's key, when not "<key>_rate"
     parts: tuple = ()  # a total of other indicators, rather than a sum of its own
+    grades: tuple = ()  # (grade, figure) pairs: an object counting units by grade
+    hidden: bool = False  # summed to build another indicator (a grade), not a figure itself
     public_label: object = None  # on the public site, when it says more than ``label``
     table_heading: object = None  # a column of the staff's tables, when not ``label``
     public_heading: object = None  # a column of the public tables, when not ``public_label``
@@ -81,15 +85,24 @@ class Indicator:
 
     @property
     def rate_key(self):
-        return f"{self.key}_rate" if self.rated else None
+        if not self.rated:
+            return None
+        return self.rate_name or f"{self.key}_rate"
+
+    @property
+    def denominator(self):
+        """The figure its rate divides by."""
+        return self.rate_over or self.among
 
     @property
     def summed(self):
-        """Summed by the engine (not a total of other indicators)."""
-        return not self.parts
+        """Summed by the engine (not built from other indicators)."""
+        return not self.parts and not self.grades
 
     def keys(self):
         """Its keys in a figures row: the count, then the rate if it has one."""
+        if self.hidden:
+            return ()
         return (self.figure_key, self.rate_key) if self.rated else (self.figure_key,)
 
     def shown(self, place):
@@ -157,7 +170,7 @@ def not_required_reasons(row, period):
 # A unit that is not eligible (too few members, operations suspended, no declaration) is not
 # required to hold a worker conference: it is left out of the rates counted among the eligible,
 # so it does not fall short of them.
-NOT_REQUIRED = Q(eligible=0)
+NOT_ELIGIBLE = Q(eligible=0)
 
 
 def _short_among_eligible(column):
@@ -303,37 +316,209 @@ INDICATORS = (
         falls_short=Q(declared=0, latest_as_of__isnull=False),
         reason=_missing_declaration,
     ),
+    Indicator(
+        key="regulation",
+        column="has_regulation",
+        kind=FLAG,
+        among="eligible",
+        count_key="regulation_issued",
+        label=gettext_lazy("Workplace democracy regulation issued"),
+        heading=gettext_lazy("Regulation issued"),
+        rate_heading=gettext_lazy("Regulation rate (%)"),
+        shown_in=frozenset({HALF_YEAR}),
+    ),
+    Indicator(
+        key="dialogue",
+        column="has_dialogue",
+        kind=FLAG,
+        among="eligible",
+        count_key="dialogue_held",
+        label=gettext_lazy("Dialogue held (any kind)"),
+        heading=gettext_lazy("Dialogue held"),
+        rate_heading=gettext_lazy("Dialogue rate (%)"),
+    ),
+    Indicator(
+        key="workers",
+        column="latest_workers",
+        among="eligible",
+        label=gettext_lazy("Workers of the eligible units"),
+        heading=gettext_lazy("Workers"),
+        shown_in=frozenset({HALF_YEAR}),
+    ),
+    Indicator(
+        key="workers_covered",
+        column="latest_workers",
+        among="agreement_in_force",
+        rate_over="workers",
+        rate_name="worker_coverage_rate",
+        label=gettext_lazy("Workers covered by a collective agreement"),
+        heading=gettext_lazy("Workers covered"),
+        rate_heading=gettext_lazy("Worker coverage rate (%)"),
+        shown_in=frozenset({HALF_YEAR}),
+    ),
+    Indicator(
+        key="inspection_board_required",
+        column="board_sector",
+        kind=FLAG,
+        among="eligible",
+        label=gettext_lazy("State-owned enterprises with an inspection board to elect"),
+        heading=gettext_lazy("Inspection board required"),
+    ),
+    Indicator(
+        key="inspection_board",
+        column="has_board",
+        kind=FLAG,
+        among="inspection_board_required",
+        count_key="inspection_board_in_office",
+        label=gettext_lazy("People's Inspection Board in office"),
+        heading=gettext_lazy("Inspection board in office"),
+        rate_heading=gettext_lazy("Inspection board rate (%)"),
+    ),
+    *(
+        Indicator(
+            key=f"agreements_grade_{grade or 'ungraded'}",
+            column=f"grade_{grade.lower() or 'none'}",
+            kind=FLAG,
+            among="agreement_in_force",
+            hidden=True,
+            label=grade or gettext_lazy("Not graded"),
+            heading=grade or gettext_lazy("Not graded"),
+        )
+        for grade in ("A", "B", "C", "D", "")
+    ),
+    Indicator(
+        key="agreements_by_grade",
+        grades=tuple(
+            (grade or "ungraded", f"agreements_grade_{grade or 'ungraded'}")
+            for grade in ("A", "B", "C", "D", "")
+        ),
+        label=gettext_lazy("Agreements in force by grade"),
+        heading=gettext_lazy("Agreements by grade"),
+    ),
 )
 
-BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
-SUMMED = tuple(indicator for indicator in INDICATORS if indicator.summed)
-RATED = tuple(indicator for indicator in INDICATORS if indicator.rated)
 
-# Every key of a figures row (totals or breakdown), in the order screens and files show them.
-INDICATOR_KEYS = tuple(key for indicator in INDICATORS for key in indicator.keys())
-# The counts the engine sums, one per summed indicator: everything else derives from them.
-FIGURE_FIELDS = tuple(indicator.figure_key for indicator in SUMMED)
-RATE_KEYS = frozenset(indicator.rate_key for indicator in RATED)
+def _missing_officials_conference(row, period):
+    return _("No officials' conference held since %(since)s.") % {
+        "since": format_day(period.year_start)
+    }
+
+
+def _missing_board(row, period):
+    return _("No People's Inspection Board in office on %(date)s.") % {
+        "date": format_day(period.end)
+    }
+
+
+# The public-sector regime: state agencies and public service units, all of them counted
+# (no membership threshold).
+PUBLIC_SECTOR_INDICATORS = (
+    Indicator(
+        key="units",
+        label=gettext_lazy("Units in scope"),
+        heading=gettext_lazy("Units"),
+        public_label=gettext_lazy("Agencies and public service units"),
+        half_year_heading=pgettext_lazy(
+            "half-year report heading", "Agencies and public service units"
+        ),
+        shown_in=frozenset({DASHBOARD, PUBLIC_TABLE, HEADLINE, HALF_YEAR}),
+    ),
+    Indicator(
+        key="officials_conference",
+        column="has_officials_conference",
+        kind=FLAG,
+        count_key="officials_conference_held",
+        label=gettext_lazy("Officials' conference held"),
+        heading=gettext_lazy("Officials' conference held"),
+        rate_heading=gettext_lazy("Officials' conference rate (%)"),
+        shown_in=frozenset({DASHBOARD, PUBLIC_TABLE, HEADLINE, HALF_YEAR, REPORT}),
+        falls_short=Q(has_officials_conference=0),
+        reason=_missing_officials_conference,
+        done=Phrase(
+            vi="đã tổ chức hội nghị cán bộ, công chức, viên chức",
+            en="held the conference of cadres, civil servants and public employees",
+        ),
+    ),
+    Indicator(
+        key="inspection_board",
+        column="has_board",
+        kind=FLAG,
+        count_key="inspection_board_in_office",
+        label=gettext_lazy("People's Inspection Board in office"),
+        heading=gettext_lazy("Inspection board in office"),
+        rate_heading=gettext_lazy("Inspection board rate (%)"),
+        shown_in=frozenset({DASHBOARD, PUBLIC_TABLE, HEADLINE, HALF_YEAR, REPORT}),
+        falls_short=Q(has_board=0),
+        reason=_missing_board,
+        done=Phrase(
+            vi="có ban thanh tra nhân dân đang hoạt động",
+            en="had a People's Inspection Board in office",
+        ),
+    ),
+)
+
+
+class Table:
+    """One regime's indicators and what derives from their order and links."""
+
+    def __init__(self, indicators):
+        self.indicators = indicators
+        self.by_key = {indicator.key: indicator for indicator in indicators}
+        self.by_figure = {indicator.figure_key: indicator for indicator in indicators}
+        self.summed = tuple(indicator for indicator in indicators if indicator.summed)
+        self.rated = tuple(indicator for indicator in indicators if indicator.rated)
+        # Every key of a figures row, in the order screens and files show them.
+        self.keys = tuple(key for indicator in indicators for key in indicator.keys())
+        # The counts the engine sums: everything else derives from them.
+        self.figure_fields = tuple(indicator.figure_key for indicator in self.summed)
+        self.falls_short = Q()
+        for indicator in indicators:
+            if indicator.falls_short is not None:
+                self.falls_short |= indicator.falls_short
+
+    def unit_set(self, figure_key):
+        """The per-unit flags whose product marks the units a figure counts ("units": none)."""
+        if figure_key == "units":
+            return ()
+        indicator = self.by_figure[figure_key]
+        return (*self.unit_set(indicator.among), indicator.column)
+
+    def counted_columns(self, indicator):
+        """The per-unit columns multiplied in the engine's sum of ``indicator``."""
+        return (*self.unit_set(indicator.among), indicator.column)
+
+    def shown_in(self, place):
+        return tuple(indicator for indicator in self.indicators if indicator.shown(place))
+
+
+WORKER_TABLE = Table(INDICATORS)
+PUBLIC_SECTOR_TABLE = Table(PUBLIC_SECTOR_INDICATORS)
+TABLES = {"worker": WORKER_TABLE, "public_sector": PUBLIC_SECTOR_TABLE}
+
+# The worker regime's table by its parts, as most screens read it.
+BY_KEY = WORKER_TABLE.by_key
+SUMMED = WORKER_TABLE.summed
+RATED = WORKER_TABLE.rated
+INDICATOR_KEYS = WORKER_TABLE.keys
+FIGURE_FIELDS = WORKER_TABLE.figure_fields
+RATE_KEYS = frozenset(indicator.rate_key for table in TABLES.values() for indicator in table.rated)
 
 # The per-unit columns the engine sums: 0/1 flags and counts of records.
-FLAG_COLUMNS = tuple(i.column for i in INDICATORS if i.column and i.kind == FLAG)
-COUNT_COLUMNS = tuple(i.column for i in INDICATORS if i.column and i.kind == COUNT)
-
-FALLS_SHORT = Q()
-for _indicator in INDICATORS:
-    if _indicator.falls_short is not None:
-        FALLS_SHORT |= _indicator.falls_short
+_ALL = (*INDICATORS, *PUBLIC_SECTOR_INDICATORS)
+FLAG_COLUMNS = tuple(dict.fromkeys(i.column for i in _ALL if i.column and i.kind == FLAG))
+COUNT_COLUMNS = tuple(dict.fromkeys(i.column for i in _ALL if i.column and i.kind == COUNT))
 
 
-def shown_in(place):
-    return tuple(indicator for indicator in INDICATORS if indicator.shown(place))
+def shown_in(place, table=WORKER_TABLE):
+    return table.shown_in(place)
 
 
-def shortfall_reasons(row, period):
-    """What a unit annotated ``with_shortfall_facts(period)`` falls short of, in words."""
+def shortfall_reasons(row, period, table=WORKER_TABLE):
+    """What a unit annotated ``with_shortfall_facts(period)`` falls short of, in words, by
+    the indicators of its regime's ``table``."""
     return [
         indicator.reason(row, period)
-        for indicator in INDICATORS
+        for indicator in table.indicators
         if indicator.reason and falls_short_of(indicator, row)
     ]
 
@@ -346,51 +531,66 @@ def falls_short_of(indicator, row):
 # --- figures: additive counts, and what derives from them -------------------------------------
 
 
-def rate(numerator, denominator):
-    """A percentage rounded half-up to one decimal (95/104 → 91.3); None when nothing to divide."""
+def rate(numerator, denominator, places=1):
+    """A percentage rounded half-up to ``places`` decimals (95/104 → 91.3, or 91.35 with 2);
+    None when there is nothing to divide."""
     if not denominator:
         return None
     exact = Decimal(numerator) * 100 / Decimal(denominator)
-    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 class Figures:
-    """Additive counts for a set of units, one per summed indicator; rates and totals of other
-    indicators are derived, never summed."""
+    """Additive counts for a set of units, one per summed indicator of ``TABLE``; rates and
+    indicators built from others are derived, never summed."""
 
-    FIELDS = FIGURE_FIELDS
+    TABLE = WORKER_TABLE
 
     def __init__(self, *counts, **named):
-        values = dict(zip(self.FIELDS, counts, strict=False))
+        fields = self.TABLE.figure_fields
+        values = dict(zip(fields, counts, strict=False))
         values.update(named)
-        unknown = set(values) - set(self.FIELDS)
+        unknown = set(values) - set(fields)
         if unknown:
             raise TypeError(f"unknown figures: {sorted(unknown)}")
-        for name in self.FIELDS:
+        for name in fields:
             setattr(self, name, values.get(name, 0))
 
     def __eq__(self, other):
-        return isinstance(other, Figures) and vars(self) == vars(other)
+        return type(other) is type(self) and vars(self) == vars(other)
 
     def __repr__(self):
-        return f"Figures({', '.join(f'{k}={v}' for k, v in vars(self).items())})"
+        return f"{type(self).__name__}({', '.join(f'{k}={v}' for k, v in vars(self).items())})"
 
     def add(self, other):
-        for name in self.FIELDS:
+        for name in self.TABLE.figure_fields:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         return self
 
-    def as_dict(self):
+    def as_dict(self, decimals=1):
         row = {}
-        for indicator in INDICATORS:
+        for indicator in self.TABLE.indicators:
+            if indicator.hidden:
+                continue
+            if indicator.grades:
+                row[indicator.key] = {grade: getattr(self, key) for grade, key in indicator.grades}
+                continue
             if indicator.parts:
                 count = sum(getattr(self, part) for part in indicator.parts)
             else:
                 count = getattr(self, indicator.figure_key)
             row[indicator.figure_key] = count
             if indicator.rated:
-                row[indicator.rate_key] = rate(count, getattr(self, indicator.among))
+                denominator = row[indicator.denominator]
+                row[indicator.rate_key] = rate(count, denominator, decimals)
         return row
+
+
+class PublicSectorFigures(Figures):
+    TABLE = PUBLIC_SECTOR_TABLE
+
+
+FIGURES_OF = {"worker": Figures, "public_sector": PublicSectorFigures}
 
 
 # --- how figures read -------------------------------------------------------------------------
@@ -420,10 +620,40 @@ def shown_value(indicator, row):
     return row[indicator.figure_key]
 
 
-def export_headings():
-    """Column headings of every key of a figures row, in ``INDICATOR_KEYS`` order."""
+def file_keys(table=WORKER_TABLE):
+    """The columns of a figures row in a file: ``table.keys`` with an object of grades spread
+    over one column per grade ("agreements_by_grade_A", …)."""
+    keys = []
+    for indicator in table.indicators:
+        if indicator.grades:
+            keys += [f"{indicator.key}_{grade}" for grade, _figure in indicator.grades]
+        else:
+            keys += indicator.keys()
+    return tuple(keys)
+
+
+def flat_row(row, table=WORKER_TABLE):
+    """A figures row with ``file_keys``: each object of grades spread over its columns."""
+    flat = dict(row)
+    for indicator in table.indicators:
+        if indicator.grades:
+            grades = flat.pop(indicator.key, None) or {}
+            for grade, _figure in indicator.grades:
+                flat[f"{indicator.key}_{grade}"] = grades.get(grade)
+    return flat
+
+
+def export_headings(table=WORKER_TABLE):
+    """Column headings of every column of a figures row in a file, in ``file_keys`` order."""
     headings = {}
-    for indicator in INDICATORS:
+    for indicator in table.indicators:
+        if indicator.grades:
+            for grade, figure in indicator.grades:
+                graded = table.by_figure[figure].heading
+                headings[f"{indicator.key}_{grade}"] = f"{indicator.heading}: {graded}"
+            continue
+        if indicator.hidden:
+            continue
         headings[indicator.figure_key] = indicator.heading
         if indicator.rated:
             headings[indicator.rate_key] = indicator.rate_heading
@@ -442,18 +672,19 @@ def public_heading(indicator):
     return indicator.public_heading or public_label(indicator)
 
 
-def table_headings(place):
+def table_headings(place, table=WORKER_TABLE):
     """The column headings of the tables of ``place`` (``DASHBOARD`` or ``PUBLIC_TABLE``)."""
     heading = public_heading if place == PUBLIC_TABLE else staff_heading
-    return [str(heading(indicator)) for indicator in shown_in(place)]
+    return [str(heading(indicator)) for indicator in table.shown_in(place)]
 
 
-def shown_row(row, place, **extra):
+def shown_row(row, place, table=WORKER_TABLE, **extra):
     """A figures row as the tables of ``place`` show it: each indicator by its key, and
     ``cells`` in column order with their headings (a phone shows them beside the value)."""
     shown = {"name": row["name"], **extra}
     cells = []
-    for indicator, heading in zip(shown_in(place), table_headings(place), strict=True):
+    columns = zip(table.shown_in(place), table_headings(place, table), strict=True)
+    for indicator, heading in columns:
         shown[indicator.key] = shown_value(indicator, row)
         cells.append({"label": heading, "value": shown[indicator.key]})
     shown["cells"] = cells

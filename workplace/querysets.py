@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from .conditions import Latest
+from .conditions import Latest, LatestValue
 from .freeze_lock import writing_records
 from .indicators import COUNT_COLUMNS, FLAG_COLUMNS
 
@@ -240,25 +240,50 @@ def record_conditions(period):
     """
     year = (period.year_start, period.end)
     whole_period = (period.start, period.end)
+    in_force = Q(effective_from__lte=period.end, expires_on__gte=period.end)
+
+    def latest_in_force_graded(grade):
+        # The latest signed of the agreements in force on E gives the unit's grade.
+        return Latest(Q(grade=grade), "signed_on", period.end, among=in_force)
+
     return {
         "HeadcountDeclaration": {
             "eligible": Latest(
                 Q(union_members__gte=period.min_members, operating=True), "as_of", period.end
             ),
             "declared": Q(as_of__range=year),
+            "latest_workers": LatestValue("workers", "as_of", period.end),
         },
         "WorkerConference": {"has_conference": Q(held_on__range=year)},
         "CollectiveAgreement": {
-            "has_agreement": Q(effective_from__lte=period.end, expires_on__gte=period.end),
+            "has_agreement": in_force,
             "agreements_signed": Q(signed_on__range=whole_period),
+            **{f"grade_{g.lower() or 'none'}": latest_in_force_graded(g) for g in AGREEMENT_GRADES},
         },
         "Dialogue": {
             "has_periodic_dialogue": Q(kind="periodic", held_on__range=year),
+            "has_dialogue": Q(held_on__range=year),
             "dialogues_periodic": Q(kind="periodic", held_on__range=whole_period),
             "dialogues_ad_hoc": Q(kind__in=_model("Dialogue").AD_HOC_KINDS)
             & Q(held_on__range=whole_period),
         },
+        "Regulation": {"has_regulation": Q(issued_on__lte=period.end)},
+        "OfficialsConference": {"has_officials_conference": Q(held_on__range=year)},
+        "InspectionBoard": {
+            "has_board": Q(elected_on__lte=period.end, term_ends_on__gte=period.end)
+        },
     }
+
+
+# The grades of a collective agreement, "" for one not graded.
+AGREEMENT_GRADES = ("A", "B", "C", "D", "")
+
+
+def unit_conditions(period):
+    """Per-unit flags read on the unit itself rather than on its records."""
+    from .models import BOARD_SECTORS
+
+    return {"board_sector": Q(sector__in=BOARD_SECTORS)}
 
 
 def _latest_flag(records, latest):
@@ -268,13 +293,22 @@ def _latest_flag(records, latest):
     return Coalesce(Subquery(meets, output_field=IntegerField()), Value(0))
 
 
+def _latest_value(records, latest):
+    """The number on the unit's latest record on or before ``latest.until``, 0 without one."""
+    newest = records.filter(latest.in_time()).order_by(f"-{latest.date_field}")
+    value = newest.values(latest.field)[:1]
+    return Coalesce(Subquery(value, output_field=IntegerField()), Value(0))
+
+
 def indicator_columns(period):
     """The per-row columns of the indicators for ``period``."""
-    columns = {}
+    columns = {name: as_flag(condition) for name, condition in unit_conditions(period).items()}
     for model_name, conditions in record_conditions(period).items():
         records = _model(model_name).objects.filter(enterprise=OuterRef("pk"))
         for name, condition in conditions.items():
-            if isinstance(condition, Latest):
+            if isinstance(condition, LatestValue):
+                columns[name] = _latest_value(records, condition)
+            elif isinstance(condition, Latest):
                 columns[name] = _latest_flag(records, condition)
             elif name in FLAG_FIELDS:
                 columns[name] = as_flag(Exists(records.filter(condition)))
@@ -319,3 +353,17 @@ def shortfall_columns(period):
             pick=Min,
         ),
     }
+
+
+class InspectionBoardQuerySet(RecordQuerySet):
+    """People's Inspection Boards by their term, counted from the model's one constant: officers
+    are reminded ``TERM_WARNING_DAYS`` before the term of the board in office ends."""
+
+    def term_ending_soon(self, today):
+        """Boards in office whose term ends from today to ``TERM_WARNING_DAYS`` days on, both
+        days included. A board a later election has replaced is no longer in office."""
+        last_day = today + datetime.timedelta(days=self.model.TERM_WARNING_DAYS)
+        successors = self.model._base_manager.filter(
+            enterprise=OuterRef("enterprise"), elected_on__gt=OuterRef("elected_on")
+        )
+        return self.filter(term_ends_on__range=(today, last_day)).exclude(Exists(successors))

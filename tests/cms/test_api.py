@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from workplace.indicators import INDICATOR_KEYS
+from workplace.indicators import INDICATOR_KEYS, file_keys
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_the_list_holds_published_periods_with_links(client, periods):
 
 def test_json_follows_the_coverage_contract(client, periods, h1_2023):
     report = client.get("/api/coverage/2023-h1.json").json()
-    assert set(report) == {"period", "totals", "breakdown"}
+    assert set(report) == {"period", "totals", "breakdown", "public_sector"}
     assert report["period"] == {
         "slug": "2023-h1",
         "name": "6 tháng đầu năm 2023",
@@ -55,7 +55,7 @@ def test_csv_has_a_row_per_area_and_a_total(client, periods):
     response = client.get("/api/coverage/2023-h1.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert list(rows[0]) == ["code", "name", *INDICATOR_KEYS]
+    assert list(rows[0]) == ["code", "name", *file_keys()]
     assert [row["name"] for row in rows[:2]] == ["Thành phố Lạng Sơn", "Huyện Hữu Lũng"]
     assert rows[-1]["code"] == ""
     assert (rows[-1]["units"], rows[-1]["conference_held"], rows[-1]["dialogues"]) == (

@@ -29,7 +29,8 @@ def two_units(make_unit, province):
 
 def test_coverage_json_has_the_contract_shape(two_units, period):
     report = json.loads(run("coverage", "2023-h1", "--format", "json"))
-    assert set(report) == {"period", "totals", "breakdown"}
+    assert set(report) == {"period", "totals", "breakdown", "public_sector"}
+    assert set(report["public_sector"]) == {"totals", "breakdown"}
     assert set(report["period"]) == {"slug", "name", "start", "end", "min_members", "status"}
     assert set(report["totals"]) == set(INDICATOR_KEYS)
     assert report["period"]["status"] == "open"

@@ -9,9 +9,11 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from workplace.compliance import compute_coverage, grouped_figures
-from workplace.indicators import FIGURE_FIELDS
-from workplace.models import Enterprise, ReportingPeriod, UnionBody
-from workplace.querysets import FLAG_FIELDS
+from workplace.indicators import FIGURE_FIELDS, WORKER_TABLE
+from workplace.models import PUBLIC_SECTOR_SECTORS, Enterprise, ReportingPeriod, UnionBody
+from workplace.querysets import COUNT_FIELDS, FLAG_FIELDS
+
+GRADE_COLUMNS = [f"grade_{g}" for g in ("a", "b", "c", "d", "none")]
 
 
 def generate(units, seed=7):
@@ -25,18 +27,24 @@ def coverage_json(slug):
 
 
 def per_row_totals(period, units):
-    """The totals summed unit by unit from the per-row columns the portal lists show."""
+    """The worker regime's totals summed unit by unit from the per-row columns the portal lists
+    show: each summed figure is its column times the flags of the units it is counted among."""
+    rows = (
+        units.in_scope(period)
+        .exclude(sector__in=PUBLIC_SECTOR_SECTORS)
+        .with_indicators(period)
+        .values(*FLAG_FIELDS, *COUNT_FIELDS, "latest_workers", "board_sector", *GRADE_COLUMNS)
+    )
     totals = dict.fromkeys(FIGURE_FIELDS, 0)
-    for row in units.in_scope(period).with_indicators(period).values(*FLAG_FIELDS, "pk"):
-        totals["units"] += 1
-        totals["eligible"] += row["eligible"]
-        totals["declared"] += row["declared"]
-        totals["conference_held"] += row["eligible"] * row["has_conference"]
-        totals["agreement_in_force"] += row["eligible"] * row["has_agreement"]
-        totals["periodic_dialogue_held"] += row["eligible"] * row["has_periodic_dialogue"]
-    counted = units.in_scope(period).with_indicators(period)
-    for name in ("dialogues_periodic", "dialogues_ad_hoc", "agreements_signed"):
-        totals[name] = sum(counted.values_list(name, flat=True))
+    for row in rows:
+        for indicator in WORKER_TABLE.summed:
+            if indicator.column is None:
+                totals[indicator.figure_key] += 1
+                continue
+            product = 1
+            for column in WORKER_TABLE.counted_columns(indicator):
+                product *= row[column]
+            totals[indicator.figure_key] += product
     return totals
 
 
@@ -125,5 +133,5 @@ def test_grouped_figures_of_a_scope_count_only_its_units():
     assert 0 < scope.count() < 400
     assert grouped_totals(period, scope) == per_row_totals(period, scope)
     assert compute_coverage(period, units=scope)["totals"]["units"] == (
-        scope.in_scope(period).count()
+        scope.in_scope(period).exclude(sector__in=PUBLIC_SECTOR_SECTORS).count()
     )

@@ -33,7 +33,7 @@ from wagtail.admin.widgets.button import Button, HeaderButton
 
 from .. import periods
 from ..compliance import compute_coverage
-from ..indicators import INDICATOR_KEYS, RATE_KEYS, export_headings, format_decimal
+from ..indicators import RATE_KEYS, export_headings, file_keys, flat_row, format_decimal
 from ..models import ReportingPeriod
 from .access import FederationOnlyViewSetMixin
 from .downloads import SafeSpreadsheetExportMixin
@@ -61,19 +61,21 @@ def _signed(value, rate):
 def figure_rows(totals):
     """Each figure of ``totals`` with its label, as shown to people."""
     labels = export_headings()
+    totals = flat_row(totals)
     return [
         {"key": key, "label": labels[key], "value": _number(totals.get(key), key in RATE_KEYS)}
-        for key in INDICATOR_KEYS
+        for key in file_keys()
     ]
 
 
 def drift_rows(frozen, live):
     """Each figure frozen and live, key by key, with live minus frozen (rates in points)."""
     labels = export_headings()
+    frozen, live = flat_row(frozen or {}), flat_row(live)
     rows = []
-    for key in INDICATOR_KEYS:
+    for key in file_keys():
         rate = key in RATE_KEYS
-        before = frozen.get(key) if frozen else None
+        before = frozen.get(key)
         now = live.get(key)
         difference = None
         if before is not None and now is not None:
@@ -417,7 +419,7 @@ class PeriodStatusView(PeriodObjectMixin, WagtailAdminTemplateMixin, TemplateVie
 class PeriodViewSet(FederationOnlyViewSetMixin, ModelViewSet):
     model = ReportingPeriod
     icon = "date"
-    form_fields = ["slug", "name", "start", "end", "min_members"]
+    form_fields = ["slug", "name", "start", "end", "min_members", "decimals"]
     list_display = ["name", "slug", "start", "end", "min_members", "status"]
     copy_view_enabled = False
     index_view_class = PeriodIndexView

@@ -206,7 +206,7 @@ class CoverageUnitsView(ReportView):
 class CoverageReportXlsxView(FederationOnlyMixin, View):
     def get(self, request, slug):
         period = get_object_or_404(ReportingPeriod, slug=slug)
-        content = half_year_report_xlsx(coverage(period))
+        content = half_year_report_xlsx(coverage(period), period.decimals)
         return attachment(content, f"coverage-{period.slug}.xlsx")
 
 

@@ -22,17 +22,16 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workplace.compliance import compute_coverage, standing_from_row
+from workplace.compliance import FALLS_SHORT, NOT_REQUIRED, compute_coverage, standing_from_row
 from workplace.downloads import attachment
 from workplace.indicators import (
     DASHBOARD,
-    FALLS_SHORT,
-    INDICATOR_KEYS,
-    NOT_REQUIRED,
     Figures,
     display_row,
     displayed_labels,
     export_headings,
+    file_keys,
+    flat_row,
     table_headings,
 )
 from workplace.listings import (
@@ -209,10 +208,11 @@ def coverage_export(report, by, user, period, fmt):
     header = [_("Code"), _("Name"), *export_headings().values()]
     rows = [header]
     rows += [
-        [row["code"], row["name"], *(row[k] for k in INDICATOR_KEYS)]
+        [row["code"], row["name"], *(flat_row(row)[k] for k in file_keys())]
         for row in scoped_breakdown(report, by, user)
     ]
-    rows.append(["", _("Total"), *(report["totals"][k] for k in INDICATOR_KEYS)])
+    totals = flat_row(report["totals"])
+    rows.append(["", _("Total"), *(totals[k] for k in file_keys())])
     return spreadsheet_response(
         rows, fmt, f"coverage-{by.replace('_', '-')}-{period.slug}", BREAKDOWN_CAPTIONS[by]()
     )
