@@ -108,7 +108,7 @@ class CoverageTableBlock(LiveFiguresBlock):
 class ChartBlock(LiveFiguresBlock):
     period = PublishedPeriodBlock(label=_("Reporting period"))
     indicator = blocks.ChoiceBlock(
-        choices=figures.rate_choices(),
+        choices=figures.rate_choices,
         default="conference",
         label=_("Rate"),
     )

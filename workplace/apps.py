@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.apps import WagtailUsersAppConfig
 
@@ -12,8 +13,11 @@ class WorkplaceConfig(AppConfig):
 
     def ready(self):
         from .documents import connect_document_cleanup
+        from .permissions import grant_every_permission
 
         connect_document_cleanup(self.get_models())
+        # Sent for every app, after Django has made that app's permissions.
+        post_migrate.connect(grant_every_permission, dispatch_uid="workplace.federation_rights")
 
 
 class UsersAppConfig(WagtailUsersAppConfig):

@@ -33,6 +33,8 @@ DEMO_DIR = FIXTURES_DIR / "demo"
 DATE_COLUMNS = {
     "headcounts": "as_of",
     "conferences": "held_on",
+    "officials_conferences": "held_on",
+    "inspection_boards": "elected_on",
     "agreements": "signed_on",
     "dialogues": "held_on",
 }

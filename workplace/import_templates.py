@@ -17,6 +17,8 @@ from .resources import RESOURCES, ChoiceWidget, FlagWidget, vietnamese_headings
 from .spreadsheets import xlsx_date_format
 
 TAX_CODE = "4900123456"
+# The examples of the public-sector records: a state agency or public service unit.
+PUBLIC_UNIT_TAX_CODE = "4900654321"
 # Row 3 of each template: one record of the kind, which its user replaces with their own.
 EXAMPLES = {
     "areas": {"code": "186", "name": "Huyện Hữu Lũng", "kind": "district", "parent_code": "20"},
@@ -27,6 +29,7 @@ EXAMPLES = {
         "start": datetime.date(2024, 1, 1),
         "end": datetime.date(2024, 6, 30),
         "min_members": 10,
+        "decimals": 1,
     },
     "enterprises": {
         "tax_code": TAX_CODE,
@@ -58,6 +61,25 @@ EXAMPLES = {
         "votes_for": 30,
         "workers_consulted": 40,
         "submitted_on": datetime.date(2024, 2, 8),
+        "grade": None,
+        "graded_on": None,
+        "workers_covered": 40,
+    },
+    "officials_conferences": {
+        "tax_code": PUBLIC_UNIT_TAX_CODE,
+        "held_on": datetime.date(2024, 1, 25),
+        "attendees": 45,
+    },
+    "inspection_boards": {
+        "tax_code": PUBLIC_UNIT_TAX_CODE,
+        "elected_on": datetime.date(2024, 1, 25),
+        "term_ends_on": datetime.date(2029, 1, 24),
+        "members": 5,
+    },
+    "regulations": {
+        "tax_code": TAX_CODE,
+        "issued_on": datetime.date(2023, 7, 1),
+        "revised_on": datetime.date(2024, 1, 15),
     },
     "dialogues": {"tax_code": TAX_CODE, "held_on": datetime.date(2024, 5, 20), "kind": "periodic"},
     "officers": {
@@ -81,7 +103,7 @@ def allowed_values(kind):
     allowed = {}
     for name, field in RESOURCES[kind]().fields.items():
         if isinstance(field.widget, ChoiceWidget):
-            allowed[name] = list(field.widget.choices.values)
+            allowed[name] = list(field.widget.values)
         elif isinstance(field.widget, FlagWidget):
             allowed[name] = ["true", "false"]
     return allowed

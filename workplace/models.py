@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 from collections.abc import Callable
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -22,13 +23,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .conditions import Latest, evaluate
+from .conditions import Latest, LatestValue, evaluate
 from .dates import format_day
 from .documents import DocumentPath, private_storage, validate_document
 from .freeze_lock import writing_records
 from .querysets import (
     AgreementQuerySet,
     EnterpriseQuerySet,
+    InspectionBoardQuerySet,
     PeriodQuerySet,
     RecordQuerySet,
     TreeQuerySet,
@@ -340,6 +342,25 @@ class Sector(models.TextChoices):
     NON_PUBLIC_SERVICE = "non_public_service", _("Non-public service unit")
     STATE = "state", _("State-owned enterprise")
     PUBLIC_SERVICE = "public_service", _("Public service unit")
+    STATE_AGENCY = "state_agency", _("State administrative agency")
+
+
+class Regime(models.TextChoices):
+    """Which democracy a unit's sector asks of it (Law on Implementing Grassroots Democracy
+    2022): the worker conference of an employer, or the officials' conference and People's
+    Inspection Board of a state agency or public service unit."""
+
+    WORKER = "worker", _("Enterprises and other employers")
+    PUBLIC_SECTOR = "public_sector", _("State agencies and public service units")
+
+    @classmethod
+    def of(cls, sector):
+        return cls.PUBLIC_SECTOR if sector in PUBLIC_SECTOR_SECTORS else cls.WORKER
+
+
+PUBLIC_SECTOR_SECTORS = (Sector.STATE_AGENCY, Sector.PUBLIC_SERVICE)
+# Employers whose grassroots union also has a People's Inspection Board (state-owned).
+BOARD_SECTORS = (Sector.STATE,)
 
 
 class Enterprise(TrackedModel):
@@ -494,7 +515,7 @@ class Enterprise(TrackedModel):
     def record_date_range(self):
         """The first and last date of the unit's records of every kind (None when none)."""
         days = []
-        for model in (HeadcountDeclaration, WorkerConference, CollectiveAgreement, Dialogue):
+        for model in record_models():
             found = model._base_manager.filter(enterprise_id=self.pk).aggregate(
                 first=models.Min(model.date_field), last=models.Max(model.date_field)
             )
@@ -639,16 +660,23 @@ class EnterpriseRecord(TrackedModel):
         facts = {}
         for name, condition in conditions.items():
             if isinstance(condition, Latest):
-                if evaluate(condition.in_time(), values) and self.is_latest_on(condition.until):
+                latest = evaluate(condition.in_time(), values) and self.is_latest_on(
+                    condition.until, condition.among
+                )
+                if latest and isinstance(condition, LatestValue):
+                    facts[name] = values[condition.field]
+                elif latest:
                     facts[name] = bool(evaluate(condition.condition, values))
             elif evaluate(condition, values):
                 facts[name] = True
         return facts
 
-    def is_latest_on(self, day):
-        """No other record of the unit is dated after this one and on or before ``day``."""
+    def is_latest_on(self, day, among=None):
+        """No other record of the unit (meeting ``among``) is dated after this one and on or
+        before ``day``."""
         date_field = self.date_field
         later = type(self)._base_manager.filter(
+            among or Q(),
             enterprise_id=self.enterprise_id,
             **{f"{date_field}__gt": self.record_date, f"{date_field}__lte": day},
         )
@@ -774,7 +802,7 @@ class WorkerConference(EnterpriseRecord):
 
 class CollectiveAgreement(EnterpriseRecord):
     date_field = "signed_on"
-    past_date_fields = ("signed_on", "submitted_on")
+    past_date_fields = ("signed_on", "submitted_on", "graded_on")
     SUBMISSION_DAYS = 10  # Labour Code 2019 Art. 77: submit within 10 days of signing
     TERM_YEARS = (1, 3)  # Labour Code 2019 Art. 78: an agreement runs for 1 to 3 years
     EXPIRY_WARNING_DAYS = 90  # how long before expiry officers and reviewers are warned
@@ -801,6 +829,16 @@ class CollectiveAgreement(EnterpriseRecord):
         max_length=255,
         blank=True,
     )
+
+    grade = models.CharField(
+        _("grade"),
+        max_length=1,
+        choices=[("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")],
+        blank=True,
+        help_text=_("The quality grade given by the upper-level union; empty if not graded."),
+    )
+    graded_on = models.DateField(_("graded on"), null=True, blank=True)
+    workers_covered = models.PositiveIntegerField(_("workers covered"), null=True, blank=True)
 
     objects = AgreementQuerySet.as_manager()
 
@@ -946,6 +984,129 @@ class Dialogue(EnterpriseRecord):
         return f"{self.enterprise_id} @ {shown_day(self.held_on)} ({self.get_kind_display()})"
 
 
+class OfficialsConference(EnterpriseRecord):
+    """The yearly conference of cadres, civil servants and public employees of a state agency
+    or public service unit (hội nghị cán bộ, công chức, viên chức)."""
+
+    date_field = "held_on"
+    past_date_fields = ("held_on",)
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="officials_conferences",
+    )
+    held_on = models.DateField(_("held on"))
+    attendees = models.PositiveIntegerField(_("attendees"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["enterprise", "-held_on"]
+        verbose_name = _("officials' conference")
+        verbose_name_plural = _("officials' conferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "held_on"],
+                name="officials_conference_one_per_day",
+                violation_error_message=_(
+                    "This unit already has an officials' conference on this date."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} @ {shown_day(self.held_on)}"
+
+
+class InspectionBoard(EnterpriseRecord):
+    """A People's Inspection Board (ban thanh tra nhân dân) of the unit's grassroots union,
+    elected for a term."""
+
+    MEMBERS = (3, 9)
+    TERM_WARNING_DAYS = 90  # how long before the term ends officers are reminded to elect anew
+    date_field = "elected_on"
+    past_date_fields = ("elected_on",)
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="inspection_boards",
+    )
+    elected_on = models.DateField(_("elected on"))
+    term_ends_on = models.DateField(_("term ends on"))
+    members = models.PositiveIntegerField(_("members"))
+
+    objects = InspectionBoardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise", "-elected_on"]
+        verbose_name = _("People's Inspection Board")
+        verbose_name_plural = _("People's Inspection Boards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "elected_on"],
+                name="inspection_board_one_per_day",
+                violation_error_message=_("This unit already has a board elected on this date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(term_ends_on__gte=F("elected_on")),
+                name="inspection_board_term_after_election",
+                violation_error_code="term_ends_on",
+                violation_error_message=_("The term cannot end before the board is elected."),
+            ),
+            models.CheckConstraint(
+                condition=Q(members__gte=3, members__lte=9),
+                name="inspection_board_three_to_nine_members",
+                violation_error_code="members",
+                violation_error_message=_("A People's Inspection Board has 3 to 9 members."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} @ {shown_day(self.elected_on)}"
+
+
+class Regulation(EnterpriseRecord):
+    """The unit's regulation on democracy at the workplace (quy chế dân chủ ở cơ sở tại nơi
+    làm việc)."""
+
+    date_field = "issued_on"
+    past_date_fields = ("issued_on", "revised_on")
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="regulations",
+    )
+    issued_on = models.DateField(_("issued on"))
+    revised_on = models.DateField(_("revised on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["enterprise", "-issued_on"]
+        verbose_name = _("workplace democracy regulation")
+        verbose_name_plural = _("workplace democracy regulations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "issued_on"],
+                name="regulation_one_per_day",
+                violation_error_message=_(
+                    "This enterprise already has a regulation issued on this date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(revised_on__isnull=True) | Q(revised_on__gte=F("issued_on")),
+                name="regulation_revised_after_issue",
+                violation_error_code="revised_on",
+                violation_error_message=_("A regulation cannot be revised before it is issued."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} @ {shown_day(self.issued_on)}"
+
+
 class ReportingPeriod(FieldKeyedConstraints):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -963,6 +1124,12 @@ class ReportingPeriod(FieldKeyedConstraints):
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    decimals = models.PositiveSmallIntegerField(
+        _("decimals of rates"),
+        default=1,
+        choices=[(1, "1"), (2, "2")],
+        help_text=_("How many decimals the period's rates are rounded to."),
     )
     snapshot = models.JSONField(_("frozen figures"), null=True, blank=True, editable=False)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True, editable=False)
@@ -1010,7 +1177,7 @@ class ReportingPeriod(FieldKeyedConstraints):
         stored = type(self)._base_manager.filter(pk=self.pk).first()
         if stored is None or not stored.is_frozen:
             return
-        rules = ("start", "end", "min_members")
+        rules = ("start", "end", "min_members", "decimals")
         if any(getattr(stored, name) != getattr(self, name) for name in rules):
             raise ValidationError(
                 _(
@@ -1290,3 +1457,12 @@ class ExportJob(models.Model):
     @property
     def is_stalled(self):
         return not self.is_finished and timezone.now() - self.updated_at > self.STALLED_AFTER
+
+
+def record_models():
+    """Every kind of record a unit keeps, dated by its ``date_field``."""
+    return [
+        model
+        for model in apps.get_app_config("workplace").get_models()
+        if issubclass(model, EnterpriseRecord)
+    ]

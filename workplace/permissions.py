@@ -4,6 +4,8 @@ Officers and reviewers work in the portal only; federation staff get every permi
 admin through the federation group, which follows the account's role.
 """
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 FEDERATION_GROUP = "Federation staff"
@@ -39,6 +41,20 @@ def federation_group():
                         group=group, collection=root_collection, permission=permission
                     )
     return group
+
+
+def grant_every_permission(app_config, using="default", apps=global_apps, **kwargs):
+    """After ``migrate`` (an app at a time): the federation group, once it exists, also gets
+    the permissions of the models added since it was made (a new kind of record), so staff
+    see their screens."""
+    group = Group.objects.using(using).filter(name=FEDERATION_GROUP).first()
+    if group is None:
+        return
+    # Django makes the app's permissions on this same signal, perhaps only after this.
+    create_permissions(app_config, verbosity=0, using=using, apps=apps)
+    group.permissions.add(
+        *Permission.objects.using(using).filter(content_type__app_label=app_config.label)
+    )
 
 
 def sync_federation_membership(user):

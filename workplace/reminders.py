@@ -9,14 +9,27 @@ import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from union_site import site_address
 
-from .models import CollectiveAgreement, Enterprise, User, WorkerConference
+from .dates import format_day
+from .models import (
+    PUBLIC_SECTOR_SECTORS,
+    CollectiveAgreement,
+    Enterprise,
+    InspectionBoard,
+    OfficialsConference,
+    Regime,
+    User,
+    WorkerConference,
+)
+
+# A state agency or public service unit holds an officials' conference, not a worker one.
+IN_THE_PUBLIC_SECTOR = Q(sector__in=PUBLIC_SECTOR_SECTORS)
 
 
 @dataclasses.dataclass
@@ -27,23 +40,32 @@ class UnitReminder:
 
 def units_needing_reminders(today):
     """Verified, active units with something to do, each with its reasons in words."""
+    this_year = (datetime.date(today.year, 1, 1), today)
     conferences = WorkerConference.objects.filter(enterprise=OuterRef("pk"))
+    officials_conferences = OfficialsConference.objects.filter(enterprise=OuterRef("pk"))
     agreements = CollectiveAgreement.objects.filter(enterprise=OuterRef("pk"))
+    boards = InspectionBoard.objects.filter(enterprise=OuterRef("pk"))
     units = (
         Enterprise.objects.verified()
         .filter(union_established_on__lte=today)
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today))
         .annotate(
-            conference_this_year=Exists(
-                conferences.filter(held_on__range=(datetime.date(today.year, 1, 1), today))
+            conference_this_year=Exists(conferences.filter(held_on__range=this_year)),
+            officials_conference_this_year=Exists(
+                officials_conferences.filter(held_on__range=this_year)
             ),
             agreement_expiring=Exists(agreements.expiring_soon(today)),
             agreement_unsubmitted=Exists(agreements.unsubmitted_past_deadline(today)),
+            board_term_ends_on=Subquery(
+                boards.term_ending_soon(today).order_by("term_ends_on").values("term_ends_on")[:1]
+            ),
         )
         .filter(
-            Q(conference_this_year=False)
+            (~IN_THE_PUBLIC_SECTOR & Q(conference_this_year=False))
+            | (IN_THE_PUBLIC_SECTOR & Q(officials_conference_this_year=False))
             | Q(agreement_expiring=True)
             | Q(agreement_unsubmitted=True)
+            | Q(board_term_ends_on__isnull=False)
         )
         .select_related("union_body")
         .prefetch_related("officers")
@@ -53,11 +75,7 @@ def units_needing_reminders(today):
 
 
 def reasons_for(unit, today):
-    reasons = []
-    if not unit.conference_this_year:
-        reasons.append(
-            _("No worker conference has been held yet in %(year)s.") % {"year": today.year}
-        )
+    reasons = [*conference_reasons(unit, today)]
     if unit.agreement_expiring:
         reasons.append(
             _("The collective agreement expires within %(days)s days.")
@@ -71,7 +89,30 @@ def reasons_for(unit, today):
             )
             % {"days": CollectiveAgreement.SUBMISSION_DAYS}
         )
+    if unit.board_term_ends_on:
+        reasons.append(
+            _(
+                "The term of the People's Inspection Board ends on %(date)s, within %(days)s "
+                "days: prepare the election of the next board."
+            )
+            % {
+                "date": format_day(unit.board_term_ends_on),
+                "days": InspectionBoard.TERM_WARNING_DAYS,
+            }
+        )
     return reasons
+
+
+def conference_reasons(unit, today):
+    """The yearly conference the unit's regime asks for, when none is held yet this year."""
+    if Regime.of(unit.sector) == Regime.PUBLIC_SECTOR:
+        if not unit.officials_conference_this_year:
+            yield _(
+                "No conference of cadres, civil servants and public employees has been held "
+                "yet in %(year)s."
+            ) % {"year": today.year}
+    elif not unit.conference_this_year:
+        yield _("No worker conference has been held yet in %(year)s.") % {"year": today.year}
 
 
 def officer_messages(reminders):

@@ -20,6 +20,9 @@ from .models import (
     Dialogue,
     Enterprise,
     HeadcountDeclaration,
+    InspectionBoard,
+    OfficialsConference,
+    Regulation,
     ReportingPeriod,
     Sector,
     UnionBody,
@@ -149,25 +152,76 @@ class CountWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
+def field_codes(model, name):
+    """The codes the choices of a model's field allow, as text, in their order."""
+    return [str(code) for code, _label in model._meta.get_field(name).choices]
+
+
 class ChoiceWidget(widgets.Widget):
-    def __init__(self, choices, **kwargs):
-        self.choices = choices
-        self.allowed = frozenset(choices.values)
+    """One of the ``values`` (codes, in lower case), in any case; an empty cell means none."""
+
+    def __init__(self, values, **kwargs):
+        self.values = list(values)  # in their order: messages and templates list them so
+        self.allowed = frozenset(self.values)
         super().__init__(**kwargs)
+
+    def code(self, value):
+        """The cell as the code it is looked up as."""
+        return str(value).strip().lower()
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return ""
-        code = str(value).strip().lower()
+        code = self.code(value)
         if code not in self.allowed:
-            raise ValueError(
-                _("'%(value)s' is not allowed here; use one of: %(allowed)s.")
-                % {"value": value, "allowed": ", ".join(self.choices.values)}
-            )
+            raise ValueError(self.refusal(value))
         return code
+
+    def refusal(self, value):
+        return _("'%(value)s' is not allowed here; use one of: %(allowed)s.") % {
+            "value": value,
+            "allowed": ", ".join(self.values),
+        }
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
+
+
+class GradeWidget(ChoiceWidget):
+    """A collective agreement's grade, a letter A to D in either case; empty: not graded."""
+
+    def __init__(self, **kwargs):
+        super().__init__(field_codes(CollectiveAgreement, "grade"), **kwargs)
+
+    def code(self, value):
+        return str(value).strip().upper()
+
+    def refusal(self, value):
+        return _("'%(value)s' is not a grade: write %(allowed)s, or leave the cell empty.") % {
+            "value": value,
+            "allowed": ", ".join(self.values),
+        }
+
+
+class DecimalsWidget(ChoiceWidget):
+    """How many decimals a period's rates are rounded to; an empty cell means the default."""
+
+    def __init__(self, **kwargs):
+        super().__init__(field_codes(ReportingPeriod, "decimals"), **kwargs)
+        self.default = ReportingPeriod._meta.get_field("decimals").default
+
+    def code(self, value):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a number cell of a spreadsheet: 2.0 means 2
+        return str(value).strip()
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return self.default
+        return int(super().clean(value, row, **kwargs))
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
 
 
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
@@ -316,7 +370,7 @@ class TreeResource(RecordResource):
 class AreaResource(TreeResource):
     code = column("code", TextWidget())
     name = column("name", TextWidget())
-    kind = column("kind", ChoiceWidget(Area.Kind))
+    kind = column("kind", ChoiceWidget(Area.Kind.values))
     parent_code = column("parent", NaturalKeyWidget(Area, "code"), "parent_code")
 
     class Meta(RecordResource.Meta):
@@ -337,15 +391,18 @@ class UnionBodyResource(TreeResource):
 
 
 class PeriodResource(RecordResource):
+    optional_columns = ("decimals",)
+
     slug = column("slug", TextWidget())
     name = column("name", TextWidget())
     start = column("start", DayWidget())
     end = column("end", DayWidget())
     min_members = column("min_members", CountWidget())
+    decimals = column("decimals", DecimalsWidget())
 
     class Meta(RecordResource.Meta):
         model = ReportingPeriod
-        fields = ("slug", "name", "start", "end", "min_members")
+        fields = ("slug", "name", "start", "end", "min_members", "decimals")
         import_id_fields = ("slug",)
 
     def export_queryset(self):
@@ -357,7 +414,7 @@ class EnterpriseResource(RecordResource):
 
     tax_code = column("tax_code", TaxCodeWidget())
     name = column("name", TextWidget())
-    sector = column("sector", ChoiceWidget(Sector))
+    sector = column("sector", ChoiceWidget(Sector.values))
     area_code = column("area", NaturalKeyWidget(Area, "code"), "area_code")
     union_body_code = column("union_body", NaturalKeyWidget(UnionBody, "code"), "union_body_code")
     union_established_on = column("union_established_on", DayWidget())
@@ -427,7 +484,7 @@ class ConferenceResource(EnterpriseRecordResource):
     optional_columns = ("attendees",)
 
     held_on = column("held_on", DayWidget())
-    form = column("form", ChoiceWidget(WorkerConference.Form))
+    form = column("form", ChoiceWidget(WorkerConference.Form.values))
     attendees = column("attendees", CountWidget())
 
     class Meta(RecordResource.Meta):
@@ -437,7 +494,7 @@ class ConferenceResource(EnterpriseRecordResource):
 
 
 class AgreementResource(EnterpriseRecordResource):
-    optional_columns = ("submitted_on",)
+    optional_columns = ("submitted_on", "grade", "graded_on", "workers_covered")
 
     signed_on = column("signed_on", DayWidget())
     effective_from = column("effective_from", DayWidget())
@@ -445,6 +502,9 @@ class AgreementResource(EnterpriseRecordResource):
     votes_for = column("votes_for", CountWidget())
     workers_consulted = column("workers_consulted", CountWidget())
     submitted_on = column("submitted_on", DayWidget())
+    grade = column("grade", GradeWidget())
+    graded_on = column("graded_on", DayWidget())
+    workers_covered = column("workers_covered", CountWidget())
 
     class Meta(RecordResource.Meta):
         model = CollectiveAgreement
@@ -456,13 +516,51 @@ class AgreementResource(EnterpriseRecordResource):
             "votes_for",
             "workers_consulted",
             "submitted_on",
+            "grade",
+            "graded_on",
+            "workers_covered",
         )
         import_id_fields = ("tax_code", "signed_on")
 
 
+class OfficialsConferenceResource(EnterpriseRecordResource):
+    optional_columns = ("attendees",)
+
+    held_on = column("held_on", DayWidget())
+    attendees = column("attendees", CountWidget())
+
+    class Meta(RecordResource.Meta):
+        model = OfficialsConference
+        fields = ("tax_code", "held_on", "attendees")
+        import_id_fields = ("tax_code", "held_on")
+
+
+class InspectionBoardResource(EnterpriseRecordResource):
+    elected_on = column("elected_on", DayWidget())
+    term_ends_on = column("term_ends_on", DayWidget())
+    members = column("members", CountWidget())
+
+    class Meta(RecordResource.Meta):
+        model = InspectionBoard
+        fields = ("tax_code", "elected_on", "term_ends_on", "members")
+        import_id_fields = ("tax_code", "elected_on")
+
+
+class RegulationResource(EnterpriseRecordResource):
+    optional_columns = ("revised_on",)
+
+    issued_on = column("issued_on", DayWidget())
+    revised_on = column("revised_on", DayWidget())
+
+    class Meta(RecordResource.Meta):
+        model = Regulation
+        fields = ("tax_code", "issued_on", "revised_on")
+        import_id_fields = ("tax_code", "issued_on")
+
+
 class DialogueResource(EnterpriseRecordResource):
     held_on = column("held_on", DayWidget())
-    kind = column("kind", ChoiceWidget(Dialogue.Kind))
+    kind = column("kind", ChoiceWidget(Dialogue.Kind.values))
 
     class Meta(RecordResource.Meta):
         model = Dialogue
@@ -482,7 +580,7 @@ class OfficerResource(RecordResource):
     username = column("username", TextWidget())
     email = column("email", TextWidget())
     full_name = column("full_name", TextWidget())
-    role = column("role", ChoiceWidget(User.Role))
+    role = column("role", ChoiceWidget(User.Role.values))
     tax_codes = column("units", TaxCodesWidget(), "tax_codes")
     union_body_code = column("union_body", NaturalKeyWidget(UnionBody, "code"), "union_body_code")
 
@@ -617,6 +715,9 @@ RESOURCES = {
     "enterprises": EnterpriseResource,
     "headcounts": HeadcountResource,
     "conferences": ConferenceResource,
+    "officials_conferences": OfficialsConferenceResource,
+    "inspection_boards": InspectionBoardResource,
+    "regulations": RegulationResource,
     "agreements": AgreementResource,
     "dialogues": DialogueResource,
     "officers": OfficerResource,
@@ -633,6 +734,7 @@ VIETNAMESE_HEADINGS = {
     "start": "Từ ngày",
     "end": "Đến ngày",
     "min_members": "Số đoàn viên tối thiểu",
+    "decimals": "Số chữ số thập phân của tỷ lệ",
     "tax_code": "Mã số thuế",
     "sector": "Loại hình",
     "area_code": "Mã địa bàn",
@@ -652,6 +754,14 @@ VIETNAMESE_HEADINGS = {
     "votes_for": "Số phiếu tán thành",
     "workers_consulted": "Số người được lấy ý kiến",
     "submitted_on": "Ngày gửi cơ quan quản lý lao động",
+    "grade": "Xếp loại",
+    "graded_on": "Ngày xếp loại",
+    "workers_covered": "Số người lao động được hưởng",
+    "elected_on": "Ngày bầu",
+    "term_ends_on": "Ngày hết nhiệm kỳ",
+    "members": "Số thành viên",
+    "issued_on": "Ngày ban hành",
+    "revised_on": "Ngày sửa đổi",
     "username": "Tên đăng nhập",
     "email": "Thư điện tử",
     "full_name": "Họ và tên",

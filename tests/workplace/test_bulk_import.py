@@ -57,7 +57,16 @@ def imported(kind, rows, dry_run=False):
 
 def test_enterprises_and_records_import_in_bulk_the_others_row_by_row():
     in_bulk = {kind for kind, resource in RESOURCES.items() if resource.imports_in_bulk}
-    assert in_bulk == {"enterprises", "headcounts", "conferences", "agreements", "dialogues"}
+    assert in_bulk == {
+        "enterprises",
+        "headcounts",
+        "conferences",
+        "officials_conferences",
+        "inspection_boards",
+        "regulations",
+        "agreements",
+        "dialogues",
+    }
 
 
 def test_a_bad_row_after_the_first_chunk_is_reported_at_its_row_and_nothing_is_written(unit):

@@ -21,14 +21,17 @@ from workplace.models import (
     CollectiveAgreement,
     Dialogue,
     Enterprise,
-    HeadcountDeclaration,
+    InspectionBoard,
+    OfficialsConference,
     ReportingPeriod,
     User,
     WorkerConference,
+    record_models,
 )
 from workplace.portal.review import expiring_agreements, late_agreements
 
-RECORDS = (HeadcountDeclaration, WorkerConference, CollectiveAgreement, Dialogue)
+RECORDS = tuple(record_models())
+PUBLIC_SECTORS = ("state_agency", "public_service")
 
 
 def coverage_json(slug, *extra):
@@ -89,8 +92,9 @@ def test_demo_reproduces_the_seed_report_and_loads_again_without_change(db):
     before = everything()
     out = load_demo()
     summaries = [line for line in out.splitlines() if "dòng" in line]
-    # The nine seed files, then this year's headcounts, conferences, agreements, dialogues.
-    assert len(summaries) == 9 + 4
+    # The twelve seed files, then this year's headcounts, worker and officials' conferences,
+    # inspection boards, agreements and dialogues.
+    assert len(summaries) == 12 + 6
     assert all("— 0 mới, 0 cập nhật" in line for line in summaries)
     assert "waiting for verification" not in out
     assert everything() == before
@@ -201,4 +205,62 @@ def test_the_independent_recount_matches_the_engine_for_every_period(db, tmp_pat
         }
         expected = as_engine(recount.indicators(rules, data))
         totals = compute_coverage(period)["totals"]
+        assert {key: totals[key] for key in expected} == expected, period.slug
+
+
+def period_rules(period):
+    return {
+        "slug": period.slug,
+        "start": period.start,
+        "end": period.end,
+        "min_members": period.min_members,
+    }
+
+
+def test_the_public_sector_demo_holds_the_reports_agencies_and_public_service_units(db):
+    """152 agencies and 770 public service units in 2023-h1, every one with its officials'
+    conference held and its inspection board in office, by the independent recount."""
+    load_demo()
+    recount = check_demo()
+    data = recount.load(demo.DEMO_DIR)
+    seed = ReportingPeriod.objects.get(slug="2023-h1")
+    assert recount.public_units_by_sector(seed.end, data) == {
+        "state_agency": 152,
+        "public_service": 770,
+    }
+    figures = recount.public_sector_indicators(period_rules(seed), data)
+    assert figures == {
+        "units": 922,
+        "officials_conference_held": 922,
+        "officials_conference_rate": Decimal("100.0"),
+        "inspection_board_in_office": 922,
+        "inspection_board_rate": Decimal("100.0"),
+    }
+    # Eight pairs of schools merged into eight on 2022-08-01: 778 service units in 2022-h1,
+    # not all of them with a conference held or a board in office by then.
+    earlier = ReportingPeriod.objects.get(slug="2022-h1")
+    assert recount.public_units_by_sector(earlier.end, data)["public_service"] == 778
+    figures = recount.public_sector_indicators(period_rules(earlier), data)
+    assert 85 <= figures["officials_conference_rate"] < 100
+    assert 85 <= figures["inspection_board_rate"] < 100
+    public = Enterprise.objects.filter(sector__in=PUBLIC_SECTORS)
+    assert public.count() == 152 + 770 + 16
+    # Each regime keeps its own records.
+    for model in (WorkerConference, CollectiveAgreement, Dialogue):
+        assert not model.objects.filter(enterprise__sector__in=PUBLIC_SECTORS).exists()
+    for model in (OfficialsConference, InspectionBoard):
+        assert not model.objects.exclude(enterprise__sector__in=PUBLIC_SECTORS).exists()
+    # Boards keep being elected after the seed, as their terms end.
+    assert InspectionBoard.objects.filter(elected_on__gte=datetime.date(2024, 1, 1)).exists()
+
+
+def test_the_public_sector_recount_matches_the_engine_for_every_period(db, tmp_path):
+    load_demo()
+    today = timezone.localdate()
+    demo.write_living_files(today, tmp_path)
+    recount = check_demo()
+    data = recount.load(demo.DEMO_DIR, tmp_path)
+    for period in [*ReportingPeriod.objects.order_by("start", "end"), year_to_date(today)]:
+        expected = as_engine(recount.public_sector_indicators(period_rules(period), data))
+        totals = compute_coverage(period)["public_sector"]["totals"]
         assert {key: totals[key] for key in expected} == expected, period.slug

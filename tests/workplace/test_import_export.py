@@ -25,6 +25,9 @@ from workplace.models import (
     Dialogue,
     Enterprise,
     HeadcountDeclaration,
+    InspectionBoard,
+    OfficialsConference,
+    Regulation,
     ReportingPeriod,
     UnionBody,
     User,
@@ -40,6 +43,9 @@ MODELS = {
     "enterprises": Enterprise,
     "headcounts": HeadcountDeclaration,
     "conferences": WorkerConference,
+    "officials_conferences": OfficialsConference,
+    "inspection_boards": InspectionBoard,
+    "regulations": Regulation,
     "agreements": CollectiveAgreement,
     "dialogues": Dialogue,
     "officers": User,
@@ -154,13 +160,36 @@ def data_set(province, period, make_unit, make_user):
     WorkerConference.objects.create(
         enterprise=dash, held_on=day("2023-02-10"), form="delegate", attendees=9
     )
-    sign_agreement(formula, "2023-02-01", "2025-01-31", submitted_on="2023-02-08")
+    graded = sign_agreement(formula, "2023-02-01", "2025-01-31", submitted_on="2023-02-08")
+    graded.grade, graded.graded_on, graded.workers_covered = "B", day("2023-09-15"), 280
+    graded.save()
     sign_agreement(dash, "2022-07-01", "2023-06-30")
     hold_dialogue(formula, "2023-04-01")
     hold_dialogue(formula, "2023-04-01", kind="event")
     hold_dialogue(dash, "2023-05-05", kind="on_request")
+    agency = make_unit(as_of=None, sector="state_agency", established="2018-01-01")
+    OfficialsConference.objects.create(enterprise=agency, held_on=day("2023-01-20"), attendees=60)
+    OfficialsConference.objects.create(enterprise=agency, held_on=day("2022-01-18"))
+    InspectionBoard.objects.create(
+        enterprise=agency,
+        elected_on=day("2022-01-18"),
+        term_ends_on=day("2027-01-17"),
+        members=5,
+    )
+    InspectionBoard.objects.create(
+        enterprise=dash, elected_on=day("2021-05-10"), term_ends_on=day("2023-12-31"), members=3
+    )
+    Regulation.objects.create(
+        enterprise=formula, issued_on=day("2021-07-01"), revised_on=day("2023-05-02")
+    )
+    Regulation.objects.create(enterprise=dash, issued_on=day("2019-01-15"))
     ReportingPeriod.objects.create(
-        slug="2023", name="Năm 2023", start=day("2023-01-01"), end=day("2023-12-31"), min_members=5
+        slug="2023",
+        name="Năm 2023",
+        start=day("2023-01-01"),
+        end=day("2023-12-31"),
+        min_members=5,
+        decimals=2,
     )
     make_user("officer", units=[dash, formula], full_name=DASH_NAME)
     make_user("reviewer", role="reviewer", union_body=province["body"])

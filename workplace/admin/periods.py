@@ -78,7 +78,9 @@ def drift_rows(frozen, live):
         before = frozen.get(key)
         now = live.get(key)
         difference = None
-        if before is not None and now is not None:
+        if before == now:
+            difference = 0  # unchanged, a rate with nothing to divide included
+        elif before is not None and now is not None:
             difference = round(now - before, 1) if rate else now - before
         rows.append(
             {
@@ -416,6 +418,19 @@ class PeriodStatusView(PeriodObjectMixin, WagtailAdminTemplateMixin, TemplateVie
 # --- the viewset ----------------------------------------------------------------------------
 
 
+class DecimalsKeptForm:
+    """A period's form that keeps the period's decimals when a post does not send them (one
+    made before periods had them), as an import file without that column does."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decimals"].required = False
+
+    def clean_decimals(self):
+        decimals = self.cleaned_data.get("decimals")
+        return self.instance.decimals if decimals in (None, "") else decimals
+
+
 class PeriodViewSet(FederationOnlyViewSetMixin, ModelViewSet):
     model = ReportingPeriod
     icon = "date"
@@ -426,6 +441,10 @@ class PeriodViewSet(FederationOnlyViewSetMixin, ModelViewSet):
     edit_view_class = PeriodEditView
     delete_view_class = PeriodDeleteView
     edit_template_name = "workplace/admin/periods/edit.html"
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        return type(form_class.__name__, (DecimalsKeptForm, form_class), {"Meta": form_class.Meta})
 
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(

@@ -30,8 +30,10 @@ from ..downloads import attachment
 from ..indicators import (
     DASHBOARD,
     HEADLINE,
+    PUBLIC_SECTOR_TABLE,
     display_row,
     shown_in,
+    shown_row,
     shown_value,
     table_headings,
 )
@@ -73,6 +75,18 @@ def breakdown_rows(report, by):
         # Shown in the reader's language; the snapshot names sectors in the site's language.
         rows = [{**row, "name": str(Sector(row["code"]).label)} for row in rows]
     return rows
+
+
+def public_sector_table(section, by):
+    """The agencies' and public service units' rows of the breakdown, None without any."""
+    if not section["totals"].get("units"):
+        return None
+    table = PUBLIC_SECTOR_TABLE
+    return {
+        "headings": table_headings(DASHBOARD, table),
+        "rows": [shown_row(row, DASHBOARD, table) for row in breakdown_rows(section, by)],
+        "totals": shown_row({"name": _("Total"), **section["totals"]}, DASHBOARD, table),
+    }
 
 
 class ReportView(FederationOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -130,6 +144,7 @@ class CoverageReportView(ReportView):
                     {"name": _("Total"), **report["totals"]},
                     report_url("coverage_units", period=period.slug),
                 ),
+                "public_sector": public_sector_table(report["public_sector"], self.by),
                 "xlsx_url": reverse("coverage_report_xlsx", args=[period.slug]),
                 "period_url": reverse("periods:status", args=[period.pk]),
             }

@@ -40,6 +40,9 @@ from ..models import (
     Enterprise,
     HeadcountDeclaration,
     ImportLog,
+    InspectionBoard,
+    OfficialsConference,
+    Regulation,
     StaleRecordError,
     UnionBody,
     WorkerConference,
@@ -347,11 +350,48 @@ class ConferenceViewSet(RecordViewSet):
     export_filename = "conferences"
 
 
+class OfficialsConferenceViewSet(RecordViewSet):
+    model = OfficialsConference
+    icon = "calendar-check"
+    list_display = ["enterprise", "held_on", "attendees"]
+    list_filter = ["held_on"]
+    list_export = ["enterprise", "held_on", "attendees"]
+    form_fields = ["enterprise", "held_on", "attendees"]
+    export_filename = "officials_conferences"
+
+
+class InspectionBoardViewSet(RecordViewSet):
+    model = InspectionBoard
+    icon = "glasses"
+    list_display = ["enterprise", "elected_on", "term_ends_on", "members"]
+    list_filter = ["elected_on", "term_ends_on"]
+    list_export = ["enterprise", "elected_on", "term_ends_on", "members"]
+    form_fields = ["enterprise", "elected_on", "term_ends_on", "members"]
+    export_filename = "inspection_boards"
+
+
+class RegulationViewSet(RecordViewSet):
+    model = Regulation
+    icon = "clipboard-list"
+    list_display = ["enterprise", "issued_on", "revised_on"]
+    list_filter = ["issued_on", "revised_on"]
+    list_export = ["enterprise", "issued_on", "revised_on"]
+    form_fields = ["enterprise", "issued_on", "revised_on"]
+    export_filename = "regulations"
+
+
 class AgreementViewSet(RecordViewSet):
     model = CollectiveAgreement
     icon = "doc-full-inverse"
-    list_display = ["enterprise", "signed_on", "effective_from", "expires_on", "submitted_on"]
-    list_filter = ["signed_on", "expires_on"]
+    list_display = [
+        "enterprise",
+        "signed_on",
+        "effective_from",
+        "expires_on",
+        "submitted_on",
+        "grade",
+    ]
+    list_filter = ["signed_on", "expires_on", "grade"]
     list_export = [
         "enterprise",
         "signed_on",
@@ -360,6 +400,9 @@ class AgreementViewSet(RecordViewSet):
         "votes_for",
         "workers_consulted",
         "submitted_on",
+        "grade",
+        "graded_on",
+        "workers_covered",
     ]
     form_fields = [
         "enterprise",
@@ -369,6 +412,9 @@ class AgreementViewSet(RecordViewSet):
         "votes_for",
         "workers_consulted",
         "submitted_on",
+        "grade",
+        "graded_on",
+        "workers_covered",
     ]
     export_filename = "agreements"
 
@@ -478,6 +524,9 @@ class DataGroup(ModelViewSetGroup):
         EnterpriseViewSet("enterprises"),
         HeadcountViewSet("headcounts"),
         ConferenceViewSet("conferences"),
+        OfficialsConferenceViewSet("officials_conferences"),
+        InspectionBoardViewSet("inspection_boards"),
+        RegulationViewSet("regulations"),
         AgreementViewSet("agreements"),
         DialogueViewSet("dialogues"),
         period_viewset,

@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from workplace.dates import format_day
 from workplace.documents import validate_document
-from workplace.models import CollectiveAgreement, Dialogue, HeadcountDeclaration, WorkerConference
+from workplace.models import (
+    CollectiveAgreement,
+    Dialogue,
+    HeadcountDeclaration,
+    InspectionBoard,
+    OfficialsConference,
+    Regulation,
+    WorkerConference,
+)
 
 from .date_inputs import DateInput, limit_to_the_past
 
@@ -150,6 +158,9 @@ class AgreementForm(RecordForm):
             "workers_consulted",
             "votes_for",
             "submitted_on",
+            "grade",
+            "graded_on",
+            "workers_covered",
             "document",
         ]
         widgets = {
@@ -157,8 +168,10 @@ class AgreementForm(RecordForm):
             "effective_from": DateInput,
             "expires_on": DateInput,
             "submitted_on": DateInput,
+            "graded_on": DateInput,
             "votes_for": NumberInput,
             "workers_consulted": NumberInput,
+            "workers_covered": NumberInput,
             "document": DocumentInput,
         }
         help_texts = {
@@ -168,6 +181,8 @@ class AgreementForm(RecordForm):
                 "The law asks for the agreement to be sent within 10 days of signing. "
                 "Leave empty if it has not been sent yet."
             ),
+            "graded_on": _("The day the upper-level union graded the agreement."),
+            "workers_covered": _("How many workers the agreement applies to (optional)."),
         }
 
     # The day the help text's example takes effect; its expiry dates come from the rule itself.
@@ -184,6 +199,9 @@ class AgreementForm(RecordForm):
             "first": format_day(first),
             "last": format_day(last),
         }
+        # An agreement nobody has graded is the usual case: say so rather than show dashes.
+        grades = [choice for choice in self.fields["grade"].choices if choice[0]]
+        self.fields["grade"].choices = [("", gettext("Not graded")), *grades]
 
 
 class DialogueForm(RecordForm):
@@ -195,4 +213,44 @@ class DialogueForm(RecordForm):
         widgets = {"held_on": DateInput, "minutes": DocumentInput}
         help_texts = {
             "kind": _("A periodic dialogue is held at least once a year; the others are ad hoc."),
+        }
+
+
+class OfficialsConferenceForm(RecordForm):
+    class Meta:
+        model = OfficialsConference
+        fields = ["held_on", "attendees"]
+        widgets = {"held_on": DateInput, "attendees": NumberInput}
+        help_texts = {"attendees": _("How many people took part (optional).")}
+
+
+class InspectionBoardForm(RecordForm):
+    class Meta:
+        model = InspectionBoard
+        fields = ["elected_on", "term_ends_on", "members"]
+        widgets = {"elected_on": DateInput, "term_ends_on": DateInput, "members": NumberInput}
+        help_texts = {
+            "elected_on": _("The day the board was elected."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fewest, most = InspectionBoard.MEMBERS
+        self.fields["members"].widget.attrs.update(min=fewest, max=most)
+        self.fields["members"].help_text = gettext(
+            "A board has %(fewest)s to %(most)s members."
+        ) % {"fewest": fewest, "most": most}
+        self.fields["term_ends_on"].help_text = gettext(
+            "The last day of the board's term. Officers are reminded %(days)s days before, "
+            "to elect the next board in time."
+        ) % {"days": InspectionBoard.TERM_WARNING_DAYS}
+
+
+class RegulationForm(RecordForm):
+    class Meta:
+        model = Regulation
+        fields = ["issued_on", "revised_on"]
+        widgets = {"issued_on": DateInput, "revised_on": DateInput}
+        help_texts = {
+            "revised_on": _("The day of its latest revision; leave empty if it was never revised."),
         }

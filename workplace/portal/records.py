@@ -6,6 +6,7 @@ user's scope is a 404 whatever the method. A record's unit always comes from the
 
 import dataclasses
 import pathlib
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,18 +23,50 @@ from django.utils.translation import gettext_lazy
 from workplace.documents import CONTENT_TYPES
 from workplace.history import describe_all, display_value, model_of
 from workplace.models import (
+    BOARD_SECTORS,
     AuditEntry,
     CollectiveAgreement,
     Dialogue,
     Enterprise,
     HeadcountDeclaration,
+    InspectionBoard,
+    OfficialsConference,
+    Regime,
+    Regulation,
     ReportingPeriod,
     StaleRecordError,
     WorkerConference,
 )
 
 from .access import portal_view, record_for, save_unless_busy, unit_for
-from .record_forms import AgreementForm, ConferenceForm, DialogueForm, HeadcountForm
+from .record_forms import (
+    AgreementForm,
+    ConferenceForm,
+    DialogueForm,
+    HeadcountForm,
+    InspectionBoardForm,
+    OfficialsConferenceForm,
+    RegulationForm,
+)
+
+# Which sectors keep a kind of record: the grassroots democracy each sector's regime asks for.
+
+
+def in_every_sector(sector):
+    # The headcount says how large a unit is, whatever its regime.
+    return True
+
+
+def in_the_worker_regime(sector):
+    return Regime.of(sector) == Regime.WORKER
+
+
+def in_the_public_sector(sector):
+    return Regime.of(sector) == Regime.PUBLIC_SECTOR
+
+
+def with_an_inspection_board(sector):
+    return in_the_public_sector(sector) or sector in BOARD_SECTORS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,41 +75,68 @@ class RecordKind:
     form: type
     add_title: str
     edit_title: str
+    kept_in: Callable[[str], bool]  # whether a unit of this sector keeps such records
     document_field: str | None = None
     download_stem: str | None = None  # the download's file name before its date
 
 
-# The kinds by their URL segment, which is also their import kind.
+# The kinds by their URL segment, which is also their import kind, in the order the unit page
+# offers them.
 KINDS = {
     "headcounts": RecordKind(
         HeadcountDeclaration,
         HeadcountForm,
         gettext_lazy("Declare the headcount"),
         gettext_lazy("Edit the headcount declaration"),
+        kept_in=in_every_sector,
     ),
     "conferences": RecordKind(
         WorkerConference,
         ConferenceForm,
         gettext_lazy("Add a worker conference"),
         gettext_lazy("Edit the worker conference"),
-        "minutes",
-        "bien-ban-hoi-nghi",
+        kept_in=in_the_worker_regime,
+        document_field="minutes",
+        download_stem="bien-ban-hoi-nghi",
     ),
     "agreements": RecordKind(
         CollectiveAgreement,
         AgreementForm,
         gettext_lazy("Add a collective agreement"),
         gettext_lazy("Edit the collective agreement"),
-        "document",
-        "thoa-uoc-lao-dong-tap-the",
+        kept_in=in_the_worker_regime,
+        document_field="document",
+        download_stem="thoa-uoc-lao-dong-tap-the",
     ),
     "dialogues": RecordKind(
         Dialogue,
         DialogueForm,
         gettext_lazy("Add a dialogue"),
         gettext_lazy("Edit the dialogue"),
-        "minutes",
-        "bien-ban-doi-thoai",
+        kept_in=in_the_worker_regime,
+        document_field="minutes",
+        download_stem="bien-ban-doi-thoai",
+    ),
+    "officials_conferences": RecordKind(
+        OfficialsConference,
+        OfficialsConferenceForm,
+        gettext_lazy("Add an officials' conference"),
+        gettext_lazy("Edit the officials' conference"),
+        kept_in=in_the_public_sector,
+    ),
+    "inspection_boards": RecordKind(
+        InspectionBoard,
+        InspectionBoardForm,
+        gettext_lazy("Add a People's Inspection Board"),
+        gettext_lazy("Edit the People's Inspection Board"),
+        kept_in=with_an_inspection_board,
+    ),
+    "regulations": RecordKind(
+        Regulation,
+        RegulationForm,
+        gettext_lazy("Add a workplace democracy regulation"),
+        gettext_lazy("Edit the workplace democracy regulation"),
+        kept_in=in_the_worker_regime,
     ),
 }
 
@@ -90,6 +150,19 @@ def kind_or_404(kind):
         return KINDS[kind]
     except KeyError:
         raise Http404(_("Unknown kind of record.")) from None
+
+
+def kinds_kept_by(unit):
+    """(URL segment, kind) of each kind of record ``unit`` keeps under its sector's regime."""
+    return [(name, spec) for name, spec in KINDS.items() if spec.kept_in(unit.sector)]
+
+
+def refuse_kind_not_kept(spec, unit):
+    """A 404 for a kind of record the unit's regime does not keep: whatever the URL or the
+    form says, a state agency gets no worker conference and an enterprise no officials'
+    conference."""
+    if not spec.kept_in(unit.sector):
+        raise Http404(_("Units of this sector keep no records of this kind."))
 
 
 def refusal_for_rejected(request, unit):
@@ -187,6 +260,7 @@ def render_form(request, spec, unit, form, record=None, stored=None, status=200,
 def record_add(request, unit_pk, kind):
     spec = kind_or_404(kind)
     unit = unit_for(request.user, unit_pk)
+    refuse_kind_not_kept(spec, unit)
     if refusal := refusal_for_rejected(request, unit):
         return refusal
     record = spec.model(enterprise=unit)
@@ -204,6 +278,7 @@ def record_edit(request, kind, pk):
     spec = kind_or_404(kind)
     record = record_for(spec.model, request.user, pk)
     unit = record.enterprise
+    refuse_kind_not_kept(spec, unit)
     if refusal := refusal_for_rejected(request, unit):
         return refusal
     if request.method != "POST":

@@ -26,12 +26,14 @@ from workplace.compliance import FALLS_SHORT, NOT_REQUIRED, compute_coverage, st
 from workplace.downloads import attachment
 from workplace.indicators import (
     DASHBOARD,
+    PUBLIC_SECTOR_TABLE,
     Figures,
     display_row,
     displayed_labels,
     export_headings,
     file_keys,
     flat_row,
+    shown_row,
     table_headings,
 )
 from workplace.listings import (
@@ -191,6 +193,14 @@ def figure_list(row, frozen=None):
     ]
 
 
+def public_sector_figures(totals):
+    """The agencies' and public service units' figures of the scope, None when it has none."""
+    if not totals.get("units"):
+        return None
+    shown = shown_row({"name": _("Total"), **totals}, DASHBOARD, PUBLIC_SECTOR_TABLE)
+    return shown["cells"]
+
+
 def coverage_tables(report, user, period):
     tables = []
     for by, caption in BREAKDOWN_CAPTIONS.items():
@@ -242,6 +252,7 @@ def dashboard(request):
         "totals": totals,
         "frozen": frozen and figure_list(frozen),
         "live_figures": totals and figure_list(totals, frozen),
+        "public_sector": report and public_sector_figures(report["public_sector"]["totals"]),
         "tables": coverage_tables(report, user, period) if report else [],
         "headings": table_headings(DASHBOARD),
         "all_units_url": period and list_url("portal:review_units", period=period.slug),

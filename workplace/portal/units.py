@@ -16,17 +16,15 @@ from django.views.decorators.http import require_POST
 
 from workplace.compliance import standing
 from workplace.models import (
-    CollectiveAgreement,
-    Dialogue,
     Enterprise,
     HeadcountDeclaration,
+    Regime,
     ReportingPeriod,
     StaleRecordError,
-    WorkerConference,
 )
 
 from .access import is_reviewer_or_staff, portal_view, reviewer_view, save_unless_busy, unit_for
-from .records import lock_notice_of
+from .records import document_attached, kinds_kept_by, lock_notice_of
 from .unit_forms import (
     OfficerProfileForm,
     RegistrationForm,
@@ -36,14 +34,6 @@ from .unit_forms import (
 )
 
 Registration = Enterprise.Registration
-
-# The record kinds of a unit's timeline, by their URL name (the import kinds).
-TIMELINE = (
-    ("headcounts", HeadcountDeclaration, "as_of"),
-    ("conferences", WorkerConference, "held_on"),
-    ("agreements", CollectiveAgreement, "signed_on"),
-    ("dialogues", Dialogue, "held_on"),
-)
 
 
 @portal_view
@@ -107,28 +97,25 @@ def period_or_year_to_date(request):
     )
 
 
-def add_links():
-    return [
-        ("headcounts", _("Declare the headcount")),
-        ("conferences", _("Add a worker conference")),
-        ("agreements", _("Add a collective agreement")),
-        ("dialogues", _("Add a dialogue")),
-    ]
+def add_links(unit):
+    """(URL segment, label) of each kind of record the unit's regime keeps."""
+    return [(kind, spec.add_title) for kind, spec in kinds_kept_by(unit)]
 
 
 def timeline(unit):
-    """The unit's records, newest first: one query per kind of record, and one for the locked
-    periods that say which records can no longer be edited."""
+    """The unit's records of the kinds its regime keeps, newest first: one query per kind of
+    record, and one for the locked periods that say which records can no longer be edited."""
     frozen_on = ReportingPeriod.objects.frozen_calendar()
     entries = []
-    for kind, model, date_field in TIMELINE:
-        for record in model.objects.filter(enterprise=unit):
+    for kind, spec in kinds_kept_by(unit):
+        for record in spec.model.objects.filter(enterprise=unit):
             entries.append(
                 {
                     "kind": kind,
                     "record": record,
-                    "date": getattr(record, date_field),
+                    "date": record.record_date,
                     "locked": lock_notice_of(record, frozen_on),
+                    "document": document_attached(spec, record),
                 }
             )
     return sorted(entries, key=lambda e: (e["date"], e["kind"]), reverse=True)
@@ -148,7 +135,8 @@ def unit_page(request, pk):
         "timeline": timeline(unit),
         "can_review": is_reviewer_or_staff(request.user),
         "can_add_records": unit.registration != Registration.REJECTED,
-        "add_links": add_links(),
+        "add_links": add_links(unit),
+        "public_sector": Regime.of(unit.sector) == Regime.PUBLIC_SECTOR,
         "rejection_form": RejectionForm(),
     }
     return render(request, "portal/units/unit.html", context)

@@ -391,13 +391,22 @@ def test_each_kind_has_a_template_with_both_headings_and_drop_down_lists(staff_c
 
 def test_coded_columns_get_drop_down_lists():
     assert allowed_values("enterprises") == {
-        "sector": ["non_state", "fdi", "non_public_service", "state", "public_service"]
+        "sector": [
+            "non_state",
+            "fdi",
+            "non_public_service",
+            "state",
+            "public_service",
+            "state_agency",
+        ]
     }
     assert allowed_values("areas") == {"kind": ["province", "district", "commune", "zone"]}
     assert allowed_values("conferences") == {"form": ["full", "delegate"]}
     assert allowed_values("dialogues") == {"kind": ["periodic", "on_request", "event"]}
     assert allowed_values("officers") == {"role": ["officer", "reviewer", "federation"]}
     assert allowed_values("headcounts") == {"operating": ["true", "false"]}
+    assert allowed_values("agreements") == {"grade": ["A", "B", "C", "D"]}
+    assert allowed_values("periods") == {"decimals": ["1", "2"]}
 
 
 def test_every_vietnamese_heading_reads_back_as_its_column():

@@ -17,6 +17,9 @@ from workplace.models import (
     Dialogue,
     Enterprise,
     HeadcountDeclaration,
+    InspectionBoard,
+    OfficialsConference,
+    Regulation,
     WorkerConference,
     last_day_of_term,
 )
@@ -25,6 +28,9 @@ from workplace.portal.record_forms import (
     ConferenceForm,
     DialogueForm,
     HeadcountForm,
+    InspectionBoardForm,
+    OfficialsConferenceForm,
+    RegulationForm,
 )
 from workplace.portal.unit_forms import OfficerProfileForm, RegistrationForm, ReviewerProfileForm
 
@@ -33,6 +39,9 @@ RECORD_FORMS = {
     WorkerConference: ConferenceForm,
     CollectiveAgreement: AgreementForm,
     Dialogue: DialogueForm,
+    OfficialsConference: OfficialsConferenceForm,
+    InspectionBoard: InspectionBoardForm,
+    Regulation: RegulationForm,
 }
 
 
@@ -83,7 +92,7 @@ def test_an_agreements_effective_and_expiry_dates_take_any_future_day(scope):
 
     attrs = date_attrs(form)
 
-    assert set(attrs) == {"signed_on", "effective_from", "expires_on", "submitted_on"}
+    assert set(attrs) == {"signed_on", "effective_from", "expires_on", "submitted_on", "graded_on"}
     for name in ("effective_from", "expires_on"):
         assert "max" not in attrs[name]
         assert "min" not in attrs[name]
@@ -102,13 +111,14 @@ def test_the_past_date_fields_are_those_the_server_refuses_in_the_future(scope):
         votes_for=30,
         workers_consulted=40,
         submitted_on=tomorrow,
+        graded_on=tomorrow,
     )
 
     with pytest.raises(ValidationError) as refused:
         agreement.full_clean()
 
-    assert set(refused.value.message_dict) == {"submitted_on"}
-    assert CollectiveAgreement.past_date_fields == ("signed_on", "submitted_on")
+    assert set(refused.value.message_dict) == {"submitted_on", "graded_on"}
+    assert CollectiveAgreement.past_date_fields == ("signed_on", "submitted_on", "graded_on")
 
 
 @pytest.mark.parametrize("form_class", [RegistrationForm, OfficerProfileForm, ReviewerProfileForm])

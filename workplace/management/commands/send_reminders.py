@@ -6,8 +6,9 @@ from workplace.reminders import send_reminders
 
 class Command(BaseCommand):
     help = (
-        "E-mail each officer what their units still owe (no worker conference this year, an "
-        "agreement expiring within 90 days or not submitted), and each reviewer a digest."
+        "E-mail each officer what their units still owe (no worker or officials' conference "
+        "this year, an agreement expiring within 90 days or not submitted, a People's "
+        "Inspection Board whose term ends within 90 days), and each reviewer a digest."
     )
 
     def handle(self, **options):
