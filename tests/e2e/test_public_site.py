@@ -24,6 +24,8 @@ ARTICLE = "/ket-qua-dan-chu-co-so-6-thang-dau-nam-2023/"
 AUDITED_PAGES = ["/", RESULTS, ARTICLE, "/en/", "/en" + RESULTS, "/en" + ARTICLE]
 HEADLINE_VI = ["141", "104", "95/104 (91,3%)", "97/104 (93,3%)", "132"]
 HEADLINE_EN = ["141", "104", "95/104 (91.3%)", "97/104 (93.3%)", "132"]
+# The results page's main figures (agencies and public service units have their own below).
+HEADLINE_VALUES = "section[aria-labelledby=headline-heading] .headline .value"
 AREAS = {
     "178": "Thành phố Lạng Sơn",
     "180": "Huyện Tràng Định",
@@ -101,11 +103,19 @@ def test_a_visitor_reads_downloads_and_meets_no_serious_accessibility_barrier(de
 
         # The figures: headline, then the table by area and its total.
         expect(page.get_by_role("heading", level=1)).to_contain_text(PERIOD_LABEL)
-        expect(page.locator(".headline .value")).to_have_text(HEADLINE_VI)
-        table = page.get_by_role("table")
+        expect(page.locator(HEADLINE_VALUES)).to_have_text(HEADLINE_VI)
+        table = page.locator("#area-table")
         expect(table.locator("tbody tr")).to_have_count(len(AREAS))
         for figure in HEADLINE_VI:
             expect(table.locator("tfoot tr")).to_contain_text(figure)
+
+        # Agencies and public service units: every one held its officials' conference and
+        # has an inspection board in office, as the provincial report says.
+        agencies = page.locator("section[aria-labelledby=public-sector-heading]")
+        expect(agencies.locator(".headline .value")).to_have_text(
+            ["922", "922/922 (100,0%)", "922/922 (100,0%)"]
+        )
+        expect(agencies.locator("#public-sector-table tfoot tr")).to_contain_text("922/922")
 
         # The chart: an image with a title, and the same figures as text.
         chart = page.locator("svg[role=img]")
@@ -138,7 +148,7 @@ def test_a_visitor_reads_downloads_and_meets_no_serious_accessibility_barrier(de
         page.get_by_role("navigation").get_by_role("link", name="English").click()
         expect(page).to_have_url(site + "/en" + RESULTS)
         expect(page.locator("html")).to_have_attribute("lang", "en")
-        expect(page.locator(".headline .value")).to_have_text(HEADLINE_EN)
+        expect(page.locator(HEADLINE_VALUES)).to_have_text(HEADLINE_EN)
         expect(page.locator("svg[role=img] title")).not_to_be_empty()
 
         # The article's live figure blocks, in both languages.
@@ -209,8 +219,8 @@ def test_a_period_published_now_has_its_results_page(tour):
     tour.follow(published.get_by_role("link", name=NEW_PERIOD_LABEL, exact=True))
 
     expect(page.get_by_role("heading", level=1)).to_contain_text(NEW_PERIOD_LABEL)
-    expect(page.locator(".headline .value")).to_have_text(figures)
-    table = page.get_by_role("table")
+    expect(page.locator(HEADLINE_VALUES)).to_have_text(figures)
+    table = page.locator("#area-table")
     expect(table.locator("tbody tr")).to_have_count(len(AREAS))
     for figure in figures:
         expect(table.locator("tfoot tr")).to_contain_text(figure)
@@ -227,6 +237,6 @@ def test_a_period_published_now_has_its_results_page(tour):
 
     tour.follow(page.get_by_role("navigation").get_by_role("link", name="English"), "en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator(".headline .value")).to_have_text(_headline(period, "en"))
+    expect(page.locator(HEADLINE_VALUES)).to_have_text(_headline(period, "en"))
 
     tour.audit.assert_clean()
