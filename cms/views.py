@@ -14,7 +14,7 @@ from wagtail.models import Page
 
 from workplace.compliance import BREAKDOWNS, coverage_report, report_csv
 from workplace.downloads import CONTENT_TYPES, attachment
-from workplace.indicators import file_keys, flat_row
+from workplace.indicators import file_keys, file_lines
 from workplace.spreadsheets import write_xlsx
 
 from . import figures
@@ -97,13 +97,8 @@ def coverage_csv(request, slug):
 
 def report_rows(report):
     """Header, one row per breakdown entry and a total row, with typed cells."""
-    keys = file_keys()
-    columns = ["code", "name", *keys]
-    rows = [columns]
-    rows += [[flat_row(row).get(key) for key in columns] for row in report["breakdown"]]
-    totals = flat_row(report["totals"])
-    rows.append(["", _("Total"), *(totals[key] for key in keys)])
-    return rows
+    columns = ["code", "name", *file_keys()]
+    return [columns, *file_lines(report["breakdown"], report["totals"])]
 
 
 @cache_public

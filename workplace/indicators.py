@@ -643,6 +643,19 @@ def flat_row(row, table=WORKER_TABLE):
     return flat
 
 
+def file_lines(rows, totals):
+    """A breakdown's rows and its closing total as lines of a file: code, name, then every
+    ``file_keys`` figure (each row flattened once)."""
+    keys = file_keys()
+    lines = []
+    for row in rows:
+        flat = flat_row(row)
+        lines.append([row["code"], row["name"], *(flat.get(key) for key in keys)])
+    flat = flat_row(totals)
+    lines.append(["", _("Total"), *(flat[key] for key in keys)])
+    return lines
+
+
 def export_headings(table=WORKER_TABLE):
     """Column headings of every column of a figures row in a file, in ``file_keys`` order."""
     headings = {}

@@ -31,8 +31,7 @@ from workplace.indicators import (
     display_row,
     displayed_labels,
     export_headings,
-    file_keys,
-    flat_row,
+    file_lines,
     shown_row,
     table_headings,
 )
@@ -216,13 +215,7 @@ def coverage_tables(report, user, period):
 
 def coverage_export(report, by, user, period, fmt):
     header = [_("Code"), _("Name"), *export_headings().values()]
-    rows = [header]
-    rows += [
-        [row["code"], row["name"], *(flat_row(row)[k] for k in file_keys())]
-        for row in scoped_breakdown(report, by, user)
-    ]
-    totals = flat_row(report["totals"])
-    rows.append(["", _("Total"), *(totals[k] for k in file_keys())])
+    rows = [header, *file_lines(scoped_breakdown(report, by, user), report["totals"])]
     return spreadsheet_response(
         rows, fmt, f"coverage-{by.replace('_', '-')}-{period.slug}", BREAKDOWN_CAPTIONS[by]()
     )
