@@ -11,6 +11,9 @@ from workplace.models import (
     Dialogue,
     Enterprise,
     HeadcountDeclaration,
+    InspectionBoard,
+    OfficialsConference,
+    Regulation,
     ReportingPeriod,
     UnionBody,
     WorkerConference,
@@ -128,6 +131,23 @@ def sign_agreement(unit, effective_from, expires_on, signed_on=None, submitted_o
 
 def hold_dialogue(unit, held_on, kind="periodic"):
     return Dialogue.objects.create(enterprise=unit, held_on=day(held_on), kind=kind)
+
+
+def issue_regulation(unit, issued_on):
+    return Regulation.objects.create(enterprise=unit, issued_on=day(issued_on))
+
+
+def hold_officials_conference(unit, held_on):
+    return OfficialsConference.objects.create(enterprise=unit, held_on=day(held_on))
+
+
+def elect_board(unit, elected_on, term_ends_on, members=5):
+    return InspectionBoard.objects.create(
+        enterprise=unit,
+        elected_on=day(elected_on),
+        term_ends_on=day(term_ends_on),
+        members=members,
+    )
 
 
 @pytest.fixture

@@ -31,7 +31,15 @@ from cms.models import ArticlePage, ResultsPage, ensure_home_page
 from workplace import audit, periods
 from workplace.models import Area, ImportLog, ReportingPeriod, UnionBody, WorkerConference
 
-from .conftest import declare, hold_conference, hold_dialogue, sign_agreement
+from .conftest import (
+    declare,
+    elect_board,
+    hold_conference,
+    hold_dialogue,
+    hold_officials_conference,
+    issue_regulation,
+    sign_agreement,
+)
 
 SMALL = 3
 LARGE = 25  # one page of the portal's lists (50 rows), two of the admin's (20 rows)
@@ -118,6 +126,18 @@ class Province:
         sign_agreement(unit, _iso(signed), _iso(self.today + datetime.timedelta(days=30)))
         hold_dialogue(unit, "2023-04-10", kind="event" if reason == 2 else "periodic")
         hold_dialogue(unit, "2023-05-10", kind="on_request")
+        # Every other unit has its workplace democracy regulation; each fourth is state-owned,
+        # with an inspection board to elect; and each district has an agency of the
+        # public-sector regime with its officials' conference and board.
+        if number % 2:
+            issue_regulation(unit, "2021-07-01")
+        if reason == 3:
+            unit.sector = "state"
+            unit.save(update_fields=["sector"])
+            elect_board(unit, "2021-05-01", "2023-12-31")
+        agency = self.make_unit(area=district, body=body, sector="state_agency")
+        hold_officials_conference(agency, "2023-03-15")
+        elect_board(agency, "2022-03-15", "2024-09-14")
         self.officer.units.add(unit)
         self.make_user(f"officer{number}", units=[unit], full_name=f"Cán bộ {number}")
         self.make_user(f"reviewer{number}", role="reviewer", union_body=body)

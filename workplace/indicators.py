@@ -140,6 +140,18 @@ def _missing_periodic_dialogue(row, period):
     }
 
 
+def _missing_regulation(row, period):
+    return _("No workplace democracy regulation issued on or before %(date)s.") % {
+        "date": format_day(period.end)
+    }
+
+
+def _missing_board(row, period):
+    return _("No People's Inspection Board in office on %(date)s.") % {
+        "date": format_day(period.end)
+    }
+
+
 def _missing_declaration(row, period):
     return _("No headcount declared since %(since)s (the latest is of %(date)s).") % {
         "since": format_day(period.year_start),
@@ -326,6 +338,8 @@ INDICATORS = (
         heading=gettext_lazy("Regulation issued"),
         rate_heading=gettext_lazy("Regulation rate (%)"),
         shown_in=frozenset({HALF_YEAR}),
+        falls_short=_short_among_eligible("has_regulation"),
+        reason=_missing_regulation,
     ),
     Indicator(
         key="dialogue",
@@ -373,6 +387,9 @@ INDICATORS = (
         label=gettext_lazy("People's Inspection Board in office"),
         heading=gettext_lazy("Inspection board in office"),
         rate_heading=gettext_lazy("Inspection board rate (%)"),
+        # Only a state-owned enterprise is asked for a board (``board_sector``).
+        falls_short=Q(eligible=1, board_sector=1, has_board=0),
+        reason=_missing_board,
     ),
     *(
         Indicator(
@@ -401,12 +418,6 @@ INDICATORS = (
 def _missing_officials_conference(row, period):
     return _("No officials' conference held since %(since)s.") % {
         "since": format_day(period.year_start)
-    }
-
-
-def _missing_board(row, period):
-    return _("No People's Inspection Board in office on %(date)s.") % {
-        "date": format_day(period.end)
     }
 
 

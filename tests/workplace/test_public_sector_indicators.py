@@ -8,26 +8,17 @@ from django.core.management import call_command
 
 from workplace.compliance import FALLS_SHORT, compute_coverage, shortfalls
 from workplace.indicators import rate
-from workplace.models import Enterprise, InspectionBoard, OfficialsConference, Regulation
+from workplace.models import Enterprise
 
-from ..conftest import day, declare, hold_conference, hold_dialogue, sign_agreement
-
-
-def hold_officials_conference(unit, held_on):
-    return OfficialsConference.objects.create(enterprise=unit, held_on=day(held_on))
-
-
-def elect_board(unit, elected_on, term_ends_on, members=5):
-    return InspectionBoard.objects.create(
-        enterprise=unit,
-        elected_on=day(elected_on),
-        term_ends_on=day(term_ends_on),
-        members=members,
-    )
-
-
-def issue_regulation(unit, issued_on):
-    return Regulation.objects.create(enterprise=unit, issued_on=day(issued_on))
+from ..conftest import (
+    declare,
+    elect_board,
+    hold_conference,
+    hold_dialogue,
+    hold_officials_conference,
+    issue_regulation,
+    sign_agreement,
+)
 
 
 def grade(agreement, letter):

@@ -4,7 +4,14 @@ from django.utils import translation
 
 from workplace.compliance import shortfalls
 
-from ..conftest import declare, hold_conference, hold_dialogue, sign_agreement
+from ..conftest import (
+    declare,
+    elect_board,
+    hold_conference,
+    hold_dialogue,
+    issue_regulation,
+    sign_agreement,
+)
 
 
 def reasons(unit, period):
@@ -12,8 +19,15 @@ def reasons(unit, period):
         return shortfalls(unit, period)
 
 
+def make_regulated_unit(make_unit, **options):
+    """A unit whose workplace democracy regulation was issued long before the period."""
+    unit = make_unit(**options)
+    issue_regulation(unit, "2021-07-01")
+    return unit
+
+
 def test_unit_meeting_every_rule_has_no_reasons(make_unit, period):
-    unit = make_unit()
+    unit = make_regulated_unit(make_unit)
     hold_conference(unit, "2023-03-01")
     sign_agreement(unit, "2022-01-01", "2024-12-31")
     hold_dialogue(unit, "2023-04-01")
@@ -33,7 +47,7 @@ def test_suspended_unit_is_explained(make_unit, period):
 
 
 def test_missing_records_are_each_explained(make_unit, period):
-    unit = make_unit()
+    unit = make_regulated_unit(make_unit)
     hold_conference(unit, "2022-11-20")
     sign_agreement(unit, "2020-04-01", "2023-03-31")
     assert reasons(unit, period) == [
@@ -44,7 +58,7 @@ def test_missing_records_are_each_explained(make_unit, period):
 
 
 def test_agreement_not_yet_effective_is_explained(make_unit, period):
-    unit = make_unit()
+    unit = make_regulated_unit(make_unit)
     hold_conference(unit, "2023-03-01")
     hold_dialogue(unit, "2023-03-01")
     sign_agreement(unit, "2023-08-01", "2025-07-31", signed_on="2023-06-15")
@@ -52,7 +66,7 @@ def test_agreement_not_yet_effective_is_explained(make_unit, period):
 
 
 def test_an_agreement_signed_after_the_period_does_not_explain_it(make_unit, period):
-    unit = make_unit()
+    unit = make_regulated_unit(make_unit)
     hold_conference(unit, "2023-03-01")
     hold_dialogue(unit, "2023-03-01")
     sign_agreement(unit, "2020-04-01", "2022-09-30")
@@ -61,13 +75,49 @@ def test_an_agreement_signed_after_the_period_does_not_explain_it(make_unit, per
 
 
 def test_stale_declaration_is_flagged_for_completeness(make_unit, period):
-    unit = make_unit(as_of="2022-12-31")
+    unit = make_regulated_unit(make_unit, as_of="2022-12-31")
     hold_conference(unit, "2023-03-01")
     hold_dialogue(unit, "2023-03-01")
     sign_agreement(unit, "2022-01-01", "2024-12-31")
     assert reasons(unit, period) == [
         "No headcount declared since 01/01/2023 (the latest is of 31/12/2022)."
     ]
+
+
+def test_a_regulation_issued_after_the_period_end_is_missing_on_it(make_unit, period):
+    unit = make_unit()
+    hold_conference(unit, "2023-03-01")
+    sign_agreement(unit, "2022-01-01", "2024-12-31")
+    hold_dialogue(unit, "2023-04-01")
+    issue_regulation(unit, "2023-07-01")
+    assert reasons(unit, period) == [
+        "No workplace democracy regulation issued on or before 30/06/2023."
+    ]
+
+
+def test_a_regulation_is_not_asked_of_a_unit_with_too_few_members(make_unit, period):
+    unit = make_unit(members=8)
+    assert reasons(unit, period) == ["8 union members, fewer than 10."]
+
+
+def test_a_state_owned_enterprise_without_a_board_in_office_falls_short(make_unit, period):
+    unit = make_regulated_unit(make_unit, sector="state")
+    hold_conference(unit, "2023-03-01")
+    sign_agreement(unit, "2022-01-01", "2024-12-31")
+    hold_dialogue(unit, "2023-04-01")
+    # The term ended the day before the period's end.
+    elect_board(unit, "2021-06-29", "2023-06-29")
+    assert reasons(unit, period) == ["No People's Inspection Board in office on 30/06/2023."]
+    elect_board(unit, "2023-06-30", "2025-12-31")
+    assert reasons(unit, period) == []
+
+
+def test_a_board_is_not_asked_of_a_private_enterprise(make_unit, period):
+    unit = make_regulated_unit(make_unit, sector="non_state")
+    hold_conference(unit, "2023-03-01")
+    sign_agreement(unit, "2022-01-01", "2024-12-31")
+    hold_dialogue(unit, "2023-04-01")
+    assert reasons(unit, period) == []
 
 
 def test_unit_out_of_scope_says_why(make_unit, period):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from tests.conftest import day, hold_conference
+from tests.conftest import day, elect_board, hold_conference
 from workplace.models import (
     AuditEntry,
     CollectiveAgreement,
@@ -416,12 +416,6 @@ def test_an_officials_conference_in_a_locked_period_is_refused(officer, agency, 
 # --- reminders --------------------------------------------------------------------------------
 
 TODAY = datetime.date(2024, 5, 20)
-
-
-def elect_board(unit, elected_on, term_ends_on):
-    return InspectionBoard.objects.create(
-        enterprise=unit, elected_on=day(elected_on), term_ends_on=day(term_ends_on), members=5
-    )
 
 
 def body_for(mailoutbox, officer):

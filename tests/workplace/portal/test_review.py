@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from workplace.models import CollectiveAgreement, Enterprise, ReportingPeriod
 
-from ...conftest import hold_conference, hold_dialogue, sign_agreement
+from ...conftest import hold_conference, hold_dialogue, issue_regulation, sign_agreement
 
 REVIEW_PAGES = (
     "portal:review",
@@ -90,6 +90,7 @@ def meet_every_indicator(unit):
     hold_conference(unit, "2023-03-01")
     sign_agreement(unit, "2022-01-01", "2024-12-31", submitted_on="2022-01-05")
     hold_dialogue(unit, "2023-04-01")
+    issue_regulation(unit, "2021-07-01")
 
 
 # --- who may open the review pages ----------------------------------------------------------
