@@ -11,11 +11,11 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Revision
 
 from workplace import demo
-from workplace.compliance import compute_coverage
+from workplace.compliance import compute_coverage, shortfalls
 from workplace.models import (
     AuditEntry,
     CollectiveAgreement,
@@ -24,6 +24,7 @@ from workplace.models import (
     InspectionBoard,
     OfficialsConference,
     ReportingPeriod,
+    Sector,
     User,
     WorkerConference,
     record_models,
@@ -32,6 +33,7 @@ from workplace.portal.review import expiring_agreements, late_agreements
 
 RECORDS = tuple(record_models())
 PUBLIC_SECTORS = ("state_agency", "public_service")
+LIVING_START = datetime.date(2024, 1, 1)
 
 
 def coverage_json(slug, *extra):
@@ -149,6 +151,9 @@ def test_the_demo_is_alive_in_any_year(db, on_day, day):
     load_demo()
     assert_alive(today)
     assert coverage_json("2023-h1")["totals"]["conference_held"] == 95
+    # State-owned enterprises keep electing boards at their worker conferences after the seed.
+    boards = InspectionBoard.objects.filter(enterprise__sector=Sector.STATE)
+    assert boards.filter(elected_on__gte=LIVING_START, term_ends_on__gte=today).exists()
 
 
 def record_keys():
@@ -245,13 +250,14 @@ def test_the_public_sector_demo_holds_the_reports_agencies_and_public_service_un
     assert 85 <= figures["inspection_board_rate"] < 100
     public = Enterprise.objects.filter(sector__in=PUBLIC_SECTORS)
     assert public.count() == 152 + 770 + 16
-    # Each regime keeps its own records.
+    # Each regime keeps its own records; a state-owned enterprise's union has a board too.
     for model in (WorkerConference, CollectiveAgreement, Dialogue):
         assert not model.objects.filter(enterprise__sector__in=PUBLIC_SECTORS).exists()
-    for model in (OfficialsConference, InspectionBoard):
-        assert not model.objects.exclude(enterprise__sector__in=PUBLIC_SECTORS).exists()
+    assert not OfficialsConference.objects.exclude(enterprise__sector__in=PUBLIC_SECTORS).exists()
+    board_sectors = (*PUBLIC_SECTORS, Sector.STATE)
+    assert not InspectionBoard.objects.exclude(enterprise__sector__in=board_sectors).exists()
     # Boards keep being elected after the seed, as their terms end.
-    assert InspectionBoard.objects.filter(elected_on__gte=datetime.date(2024, 1, 1)).exists()
+    assert InspectionBoard.objects.filter(elected_on__gte=LIVING_START).exists()
 
 
 def test_the_public_sector_recount_matches_the_engine_for_every_period(db, tmp_path):
@@ -264,3 +270,25 @@ def test_the_public_sector_recount_matches_the_engine_for_every_period(db, tmp_p
         expected = as_engine(recount.public_sector_indicators(period_rules(period), data))
         totals = compute_coverage(period)["public_sector"]["totals"]
         assert {key: totals[key] for key in expected} == expected, period.slug
+
+
+def test_the_demo_state_owned_enterprises_show_the_board_figure_and_its_reason(db):
+    """Four state-owned enterprises, all eligible in 2023-h1: three have a People's Inspection
+    Board in office on 2023-06-30, and the fourth is told why it falls short."""
+    load_demo()
+    seed = ReportingPeriod.objects.get(slug="2023-h1")
+    totals = compute_coverage(seed)["totals"]
+    assert (totals["inspection_board_required"], totals["inspection_board_in_office"]) == (4, 3)
+    assert totals["inspection_board_rate"] == 75.0
+    state = Enterprise.objects.filter(sector=Sector.STATE).order_by("tax_code")
+    assert state.count() == 4
+    in_office = InspectionBoard.objects.filter(elected_on__lte=seed.end, term_ends_on__gte=seed.end)
+    without = [unit for unit in state if not in_office.filter(enterprise=unit).exists()]
+    assert len(without) == 1
+    reason = "No People's Inspection Board in office on 30/06/2023."
+    with translation.override("en"):
+        assert reason in shortfalls(without[0], seed)
+        assert all(reason not in shortfalls(unit, seed) for unit in state if unit not in without)
+    recount = check_demo()
+    figures = recount.indicators(period_rules(seed), recount.load(demo.DEMO_DIR))
+    assert (figures["inspection_board_required"], figures["inspection_board_in_office"]) == (4, 3)
