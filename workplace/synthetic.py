@@ -3,7 +3,9 @@
 Provinces hold communes (the two-level administration in force since 2025); every province
 has its federation, and under it a few upper-level union bodies. Units get realistic
 headcounts (many small ones, a long tail of large factories) and a year of records, so that
-the indicators come out near the real provincial rates rather than all 0 % or 100 %.
+the indicators come out near the real provincial rates rather than all 0 % or 100 %: worker
+conferences, agreements, dialogues and regulations of the enterprises, officials' conferences
+of the agencies and public service units, and the inspection boards of both.
 
 Rows are written with ``bulk_create`` in chunks: a generated country is nobody's edit, so it
 is not audited, and the database it fills is checked to be empty first, so no frozen period
@@ -18,11 +20,16 @@ import random
 from django.db import connection, transaction
 
 from .models import (
+    BOARD_SECTORS,
+    PUBLIC_SECTOR_SECTORS,
     Area,
     CollectiveAgreement,
     Dialogue,
     Enterprise,
     HeadcountDeclaration,
+    InspectionBoard,
+    OfficialsConference,
+    Regulation,
     ReportingPeriod,
     Sector,
     UnionBody,
@@ -65,12 +72,40 @@ SECTORS = (
     Sector.NON_PUBLIC_SERVICE,
     Sector.STATE,
     Sector.PUBLIC_SERVICE,
+    Sector.STATE_AGENCY,
 )
-SECTOR_WEIGHTS = (60, 22, 8, 5, 5)
+SECTOR_WEIGHTS = (58, 22, 8, 5, 5, 2)
+PUBLIC_SECTOR = frozenset(PUBLIC_SECTOR_SECTORS)
+BOARD_SECTOR = frozenset(BOARD_SECTORS)
+
+# Regulations date from the 2021 decree on; a few come only after 2024 has ended, so they
+# count in neither period, and those of the second half-year count in the year only.
+REGULATIONS_FROM = datetime.date(2021, 1, 1)
+REGULATIONS_UNTIL = datetime.date(YEAR + 1, 3, 31)
+# Inspection boards sit for about two and a half years. Elected from late 2021 on, some
+# terms end before a 2024 period ends, and some boards are elected only after the half-year.
+BOARD_TERM = datetime.timedelta(days=913)
+FIRST_ELECTION = datetime.date(2021, 10, 1)
+LAST_ELECTION = datetime.date(YEAR, 9, 30)
+# The upper-level union's grades of agreements; "" for one not graded yet.
+GRADES = ("A", "B", "C", "D", "")
+GRADE_WEIGHTS = (20, 40, 20, 5, 15)
 
 
 class NotEmptyError(Exception):
     """The database already holds units: a synthetic country is only generated into nothing."""
+
+
+# Every kind of record generated, with the ``Generated`` count it adds to.
+RECORD_COUNTS = {
+    HeadcountDeclaration: "headcounts",
+    WorkerConference: "conferences",
+    CollectiveAgreement: "agreements",
+    Dialogue: "dialogues",
+    Regulation: "regulations",
+    OfficialsConference: "officials_conferences",
+    InspectionBoard: "inspection_boards",
+}
 
 
 @dataclasses.dataclass
@@ -82,15 +117,18 @@ class Generated:
     conferences: int = 0
     agreements: int = 0
     dialogues: int = 0
+    regulations: int = 0
+    officials_conferences: int = 0
+    inspection_boards: int = 0
 
     @property
     def records(self):
-        return self.headcounts + self.conferences + self.agreements + self.dialogues
+        return sum(getattr(self, name) for name in RECORD_COUNTS.values())
 
 
-def generate(units, seed=1):
+def generate(units, seed=1, on_units_done=None):
     """Fill an empty database with ``units`` units and their records; the same seed gives the
-    same country."""
+    same country. ``on_units_done(count)``, if given, hears of each chunk of units written."""
     # Into real data it would graft invented provinces and overwrite periods: refuse.
     if any(model.objects.exists() for model in (Enterprise, Area, UnionBody, ReportingPeriod)):
         raise NotEmptyError
@@ -103,6 +141,8 @@ def generate(units, seed=1):
         for first in range(0, units, CHUNK):
             batch = range(first, min(first + CHUNK, units))
             create_units(batch, communes, bodies, rng, counts)
+            if on_units_done:
+                on_units_done(len(batch))
     gather_statistics()
     return counts
 
@@ -110,15 +150,7 @@ def generate(units, seed=1):
 def gather_statistics():
     """Let the query planner know the tables' new sizes at once, rather than whenever the
     database gets round to it: until then it plans for nearly empty tables."""
-    models = (
-        Area,
-        UnionBody,
-        Enterprise,
-        HeadcountDeclaration,
-        WorkerConference,
-        CollectiveAgreement,
-        Dialogue,
-    )
+    models = (Area, UnionBody, Enterprise, *RECORD_COUNTS)
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
@@ -205,9 +237,7 @@ def create_units(batch, communes, bodies, rng, counts):
         )
         for unit in enterprises:
             unit.pk = by_code[unit.tax_code]
-    records = {model: [] for model in (HeadcountDeclaration, WorkerConference)}
-    records[CollectiveAgreement] = []
-    records[Dialogue] = []
+    records = {model: [] for model in RECORD_COUNTS}
     for unit in enterprises:
         for record in unit_records(unit, rng):
             records[type(record)].append(record)
@@ -216,16 +246,18 @@ def create_units(batch, communes, bodies, rng, counts):
     for model, rows in records.items():
         model._base_manager.bulk_create(rows, batch_size=2000)
     counts.enterprises += len(enterprises)
-    counts.headcounts += len(records[HeadcountDeclaration])
-    counts.conferences += len(records[WorkerConference])
-    counts.agreements += len(records[CollectiveAgreement])
-    counts.dialogues += len(records[Dialogue])
+    for model, name in RECORD_COUNTS.items():
+        setattr(counts, name, getattr(counts, name) + len(records[model]))
 
 
 def new_enterprise(index, communes, bodies, rng):
     commune = communes[index % len(communes)] if index < len(communes) else rng.choice(communes)
     province_code = commune.code.split("C")[0]
-    sector = rng.choices(SECTORS, weights=SECTOR_WEIGHTS)[0]
+    # The first units take each sector in turn, so that even a small country has them all.
+    if index < len(SECTORS):
+        sector = SECTORS[index]
+    else:
+        sector = rng.choices(SECTORS, weights=SECTOR_WEIGHTS)[0]
     established = datetime.date(rng.randint(2000, 2023), rng.randint(1, 12), rng.randint(1, 28))
     dissolved = None
     if rng.random() < 0.02:
@@ -252,11 +284,16 @@ def day_in(rng, start, end):
     return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
 
 
+def while_open(unit, day):
+    """``day``, or the unit's dissolution if earlier: nothing is issued or elected after it."""
+    return min(day, unit.dissolved_on) if unit.dissolved_on else day
+
+
 def unit_records(unit, rng):
     """A year of records for one unit, shaped like the provincial reports: most units are
-    large enough to hold a conference and nearly all of those do."""
-    year_start, year_end = datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31)
-    opened = max(year_start, unit.union_established_on)
+    large enough to hold a conference and nearly all of those do. Agencies and public service
+    units keep the records of their own regime: an officials' conference and a board."""
+    opened = max(datetime.date(YEAR, 1, 1), unit.union_established_on)
     # Log-normal workforce: median about 60 workers, a long tail of large factories.
     workers = max(3, int(rng.lognormvariate(4.1, 1.3)))
     members = max(1, int(workers * rng.uniform(0.6, 0.98)))
@@ -268,6 +305,33 @@ def unit_records(unit, rng):
         workers=workers,
         operating=operating,
     )
+    if unit.sector in PUBLIC_SECTOR:
+        yield from public_sector_records(unit, opened, workers, rng)
+    else:
+        yield from worker_records(unit, opened, workers, operating, rng)
+
+
+def public_sector_records(unit, opened, workers, rng):
+    if rng.random() < 0.95:
+        # Held at the start of the year, when the year's plan is adopted.
+        yield OfficialsConference(
+            enterprise=unit,
+            held_on=day_in(rng, opened, datetime.date(YEAR, 3, 31)),
+            attendees=max(1, int(workers * rng.uniform(0.7, 0.98))),
+        )
+    if rng.random() < 0.9:
+        yield new_inspection_board(unit, workers, rng)
+
+
+def worker_records(unit, opened, workers, operating, rng):
+    if unit.sector in BOARD_SECTOR and rng.random() < 0.9:
+        yield new_inspection_board(unit, workers, rng)
+    if rng.random() < 0.9:
+        first_day = max(unit.union_established_on, REGULATIONS_FROM)
+        yield Regulation(
+            enterprise=unit,
+            issued_on=day_in(rng, first_day, while_open(unit, REGULATIONS_UNTIL)),
+        )
     if not operating:
         return
     if rng.random() < 0.9:
@@ -288,9 +352,21 @@ def unit_records(unit, rng):
     if rng.random() < 0.3:
         yield Dialogue(
             enterprise=unit,
-            held_on=day_in(rng, opened, year_end),
+            held_on=day_in(rng, opened, datetime.date(YEAR, 12, 31)),
             kind=rng.choice(Dialogue.AD_HOC_KINDS),
         )
+
+
+def new_inspection_board(unit, workers, rng):
+    first_day = max(unit.union_established_on, FIRST_ELECTION)
+    elected = day_in(rng, first_day, while_open(unit, LAST_ELECTION))
+    return InspectionBoard(
+        enterprise=unit,
+        elected_on=elected,
+        term_ends_on=elected + BOARD_TERM,
+        # From three members in a small unit to nine in the largest.
+        members=min(9, 3 + workers // 200),
+    )
 
 
 def new_agreement(unit, workers, rng):
@@ -300,6 +376,7 @@ def new_agreement(unit, workers, rng):
     term = rng.choices((1, 2, 3), weights=(15, 45, 40))[0]
     expires = add_years(effective, term) - datetime.timedelta(days=1)
     consulted = max(1, int(workers * rng.uniform(0.7, 1.0)))
+    grade = rng.choices(GRADES, weights=GRADE_WEIGHTS)[0]
     return CollectiveAgreement(
         enterprise=unit,
         signed_on=signed,
@@ -308,4 +385,7 @@ def new_agreement(unit, workers, rng):
         votes_for=consulted // 2 + 1 + int((consulted // 2) * rng.uniform(0, 0.9)),
         workers_consulted=consulted,
         submitted_on=signed + datetime.timedelta(days=rng.randint(1, 15)),
+        grade=grade,
+        graded_on=signed + datetime.timedelta(days=rng.randint(30, 120)) if grade else None,
+        workers_covered=workers,
     )

@@ -1,17 +1,22 @@
-"""generate_demo: a deterministic country, and the grouped engine agreeing with per-row facts."""
+"""generate_demo: a deterministic country, and the grouped engine agreeing with per-row facts
+and with the coverage benchmark's hand-written floor."""
 
+import importlib.util
 import io
 import json
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from workplace.compliance import compute_coverage, grouped_figures
-from workplace.indicators import FIGURE_FIELDS, WORKER_TABLE
+from workplace.indicators import TABLES
 from workplace.models import PUBLIC_SECTOR_SECTORS, Enterprise, ReportingPeriod, UnionBody
 from workplace.querysets import COUNT_FIELDS, FLAG_FIELDS
+
+REGIMES = tuple(TABLES)
 
 GRADE_COLUMNS = [f"grade_{g}" for g in ("a", "b", "c", "d", "none")]
 
@@ -26,32 +31,42 @@ def coverage_json(slug):
     return json.loads(out.getvalue())
 
 
-def per_row_totals(period, units):
-    """The worker regime's totals summed unit by unit from the per-row columns the portal lists
-    show: each summed figure is its column times the flags of the units it is counted among."""
+def units_of(regime, units):
+    public_sector = {"sector__in": PUBLIC_SECTOR_SECTORS}
+    return (
+        units.filter(**public_sector)
+        if regime == "public_sector"
+        else units.exclude(**public_sector)
+    )
+
+
+def per_row_totals(period, units, regime="worker"):
+    """A regime's totals summed unit by unit from the per-row columns the portal lists show:
+    each summed figure is its column times the flags of the units it is counted among."""
+    table = TABLES[regime]
     rows = (
-        units.in_scope(period)
-        .exclude(sector__in=PUBLIC_SECTOR_SECTORS)
+        units_of(regime, units.in_scope(period))
         .with_indicators(period)
         .values(*FLAG_FIELDS, *COUNT_FIELDS, "latest_workers", "board_sector", *GRADE_COLUMNS)
     )
-    totals = dict.fromkeys(FIGURE_FIELDS, 0)
+    totals = dict.fromkeys(table.figure_fields, 0)
     for row in rows:
-        for indicator in WORKER_TABLE.summed:
+        for indicator in table.summed:
             if indicator.column is None:
                 totals[indicator.figure_key] += 1
                 continue
             product = 1
-            for column in WORKER_TABLE.counted_columns(indicator):
+            for column in table.counted_columns(indicator):
                 product *= row[column]
             totals[indicator.figure_key] += product
     return totals
 
 
-def grouped_totals(period, units=None):
-    totals = dict.fromkeys(FIGURE_FIELDS, 0)
-    for _key, figures in grouped_figures(period, units):
-        for name in FIGURE_FIELDS:
+def grouped_totals(period, units=None, regime="worker"):
+    fields = TABLES[regime].figure_fields
+    totals = dict.fromkeys(fields, 0)
+    for _key, figures in grouped_figures(period, units, regime=regime):
+        for name in fields:
             totals[name] += getattr(figures, name)
     return totals
 
@@ -121,7 +136,62 @@ def test_grouped_figures_equal_the_per_row_facts(slug):
     generate(400)
     period = ReportingPeriod.objects.get(slug=slug)
     units = Enterprise.objects.all()
-    assert grouped_totals(period) == per_row_totals(period, units)
+    for regime in REGIMES:
+        assert grouped_totals(period, regime=regime) == per_row_totals(period, units, regime)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["2024-h1", "2024"])
+def test_a_small_country_gives_every_figure_of_both_regimes_something_to_count(slug):
+    # A figure the generator never feeds would pass every comparison above as 0 = 0.
+    generate(300)
+    period = ReportingPeriod.objects.get(slug=slug)
+    for regime in REGIMES:
+        totals = grouped_totals(period, regime=regime)
+        assert [name for name, count in totals.items() if count <= 0] == [], regime
+
+
+@pytest.mark.django_db
+def test_the_records_that_fall_outside_a_period_are_generated_too():
+    """Regulations issued after a period, boards whose term has ended or which are not yet
+    elected: the conditions on their dates must leave some units out."""
+    generate(300)
+    year = ReportingPeriod.objects.get(slug="2024")
+    worker = grouped_totals(year)
+    assert 0 < worker["regulation_issued"] < worker["eligible"]
+    assert 0 < worker["inspection_board_in_office"] < worker["inspection_board_required"]
+    assert 0 < worker["workers_covered"] < worker["workers"]
+    half_year = ReportingPeriod.objects.get(slug="2024-h1")
+    assert grouped_totals(half_year)["regulation_issued"] < worker["regulation_issued"]
+    public_sector = grouped_totals(year, regime="public_sector")
+    assert 0 < public_sector["inspection_board_in_office"] < public_sector["units"]
+
+
+def bench_coverage():
+    """The coverage benchmark's module, loaded from its file (``bench`` is not a package)."""
+    path = settings.BASE_DIR / "bench" / "bench_coverage.py"
+    spec = importlib.util.spec_from_file_location("bench_coverage_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["2024-h1", "2024"])
+def test_the_benchmark_floor_counts_what_the_engine_counts(slug):
+    """The floor's hand-written statement is timed against the engine: it must count the same
+    figures of both regimes, group by group, or the comparison means nothing. A thousand
+    units give each public-sector condition a few units on either side of it."""
+    generate(1000)
+    period = ReportingPeriod.objects.get(slug=slug)
+    bench = bench_coverage()
+    engine = {regime: grouped_figures(period, regime=regime) for regime in REGIMES}
+    floor = bench.floor_groups(period)
+    for regime in REGIMES:
+        assert engine[regime], regime
+        # Group by group first, so that a difference shows where it is.
+        assert bench.sorted_groups(floor[regime]) == bench.sorted_groups(engine[regime])
+    assert bench.same_figures(engine, floor)
 
 
 @pytest.mark.django_db

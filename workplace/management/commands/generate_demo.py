@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from workplace.progress import progress
 from workplace.synthetic import NotEmptyError, generate
 
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
             raise CommandError("--units must be at least 1.")
         started = time.perf_counter()
         try:
-            counts = generate(units, seed=seed)
+            with progress(total=units, desc="units", unit="unit", stream=self.stderr) as bar:
+                counts = generate(units, seed=seed, on_units_done=bar.update)
         except NotEmptyError:
             raise CommandError(
                 "The database already holds units, areas, union bodies or periods: "
@@ -31,6 +33,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{counts.enterprises} units, {counts.records} records "
             f"({counts.headcounts} headcounts, {counts.conferences} conferences, "
-            f"{counts.agreements} agreements, {counts.dialogues} dialogues), "
+            f"{counts.agreements} agreements, {counts.dialogues} dialogues, "
+            f"{counts.regulations} regulations, {counts.officials_conferences} officials' "
+            f"conferences, {counts.inspection_boards} inspection boards), "
             f"{counts.areas} areas, {counts.union_bodies} union bodies in {seconds:.1f} s"
         )
