@@ -26,12 +26,17 @@ run: install
 test: install
 	$(BIN)/pytest
 
+# DEBUG is off unless asked for, and then the settings want a SECRET_KEY: the developer's tools
+# below run as development does.
+lint messages bench: export DEBUG ?= true
+
 install: $(INSTALLED)
 
-$(INSTALLED): requirements.txt requirements-dev.txt
+# The versions come from constraints.txt, so every machine installs the same set.
+$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -r requirements-dev.txt
 	touch $@
 
 # The benchmark suite (bench/run.py): fills SQLite and PostgreSQL with 150,000 units, measures,

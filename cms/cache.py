@@ -11,6 +11,13 @@ Every stored copy carries the generation it was made in, a number kept in the ca
 ``clear_public_cache()`` starts a new generation, so all stored pages and API answers are
 dropped at once on every process sharing the cache, without clearing anything else the cache
 holds. A request reads the generation and its copy together, in one round trip to the cache.
+
+Browsers and proxies may keep the same answers: each carries ``Cache-Control: public`` with a
+``max-age`` no longer than a stored copy lives, and an ETag (the view's own, derived from the
+period's frozen figures, or else a hash of the content). A client that sends it back in
+``If-None-Match`` gets ``304 Not Modified``, from a stored copy or a fresh one alike. Nothing
+else is ever marked public: signed-in visitors' answers are ``private``, and the portal and the
+admin never come through here.
 """
 
 import functools
@@ -23,7 +30,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import parse_http_date_safe
 
 from .middleware import CHOSEN_LANGUAGE_PREFIXES as PRIVATE_PREFIXES
 
@@ -31,6 +44,10 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "cms:public:generation"
 TIMEOUT = getattr(settings, "PUBLIC_CACHE_SECONDS", 600)
+# How long a browser or proxy may reuse a public answer without asking again. Short: clearing
+# this cache cannot reach their copies, so an unpublished period's figures must not outlive it
+# there by more than a minute; asking again is cheap (a 304 when nothing changed).
+BROWSER_SECONDS = min(60, TIMEOUT)
 # Set on each answer to say whether it came from the cache; never stored.
 MARK_HEADER = "X-Public-Cache"
 
@@ -72,6 +89,33 @@ def _cacheable_response(response):
         and not response.streaming
         and not response.cookies
         and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def _shareable(response):
+    """An answer the same for every anonymous visitor: a 200 that may be stored, or a 304."""
+    if response.status_code == 304:
+        return not response.cookies and "private" not in response.get("Cache-Control", "")
+    return _cacheable_response(response)
+
+
+def _mark_public(response):
+    """Let browsers and proxies keep the answer for a while and ask again with its ETag."""
+    patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+    # A shared cache must not hand a copy made for a visitor without cookies to one with them.
+    patch_vary_headers(response, ["Cookie"])
+    if response.status_code == 200 and not response.has_header("ETag"):
+        set_response_etag(response)
+
+
+def _answer_conditionally(request, response):
+    """A 304 when the visitor's copy matches the answer's ETag or Last-Modified (as Django's
+    ``ConditionalGetMiddleware``), for stored copies and fresh ones alike."""
+    if response.status_code != 200:
+        return response
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(
+        request, etag=response.get("ETag"), last_modified=last_modified, response=response
     )
 
 
@@ -169,12 +213,15 @@ class PublicCacheMiddleware:
         key = _key(request)
         generation, stored = _lookup(key)
         if stored is not None:
-            return _restore(stored)
+            return _answer_conditionally(request, _restore(stored))
         response = self.get_response(request)
-        if getattr(response, "public_cache", False):
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
+        if not getattr(response, "public_cache", False):
+            return response
+        if hasattr(response, "render") and callable(response.render):
+            response.render()
+        if _shareable(response):
+            _mark_public(response)
             if generation is not None and _cacheable_response(response):
                 if _store(key, generation, response):
                     response[MARK_HEADER] = "miss"
-        return response
+        return _answer_conditionally(request, response)

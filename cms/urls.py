@@ -24,6 +24,7 @@ api_urlpatterns = (
 # Wagtail's own patterns, with its page view wrapped in the public cache.
 page_urlpatterns = [
     path("search/", views.search, name="search"),
+    path("developers/", views.developers, name="developers"),
     *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
     re_path(wagtail_urls.serve_pattern, cache_public(wagtail_views.serve), name="wagtail_serve"),
 ]

@@ -83,6 +83,8 @@ def demo_server():
             "DATABASE_URL": f"sqlite:///{workdir}/db.sqlite3",
             "MEDIA_ROOT": f"{workdir}/media",
             "PRIVATE_MEDIA_ROOT": f"{workdir}/private_media",
+            # runserver serves the static files only in development.
+            "DEBUG": "true",
         }
         env.pop("REDIS_URL", None)
         manage = [sys.executable, str(PROJECT / "manage.py")]

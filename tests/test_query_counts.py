@@ -321,6 +321,19 @@ ADMIN_PAGES = {
     "admin-coverage-units-of-a-body": Page(
         "staff", named("coverage_units"), {**PERIOD, "union_body": "LDLD-186"}, "p", 50
     ),
+    "admin-coverage-units-falling-short": Page(
+        "staff", named("coverage_units"), {**PERIOD, "standing": "shortfall"}, "p", 50
+    ),
+    "admin-coverage-units-results": Page(
+        "staff", named("coverage_units_results"), {**PERIOD, "union_body": "LDLD-186"}, "p", 50
+    ),
+    "admin-coverage-units-csv": Page("staff", named("coverage_units"), {**PERIOD, "export": "csv"}),
+    "admin-coverage-units-xlsx": Page(
+        "staff", named("coverage_units"), {**PERIOD, "export": "xlsx"}
+    ),
+    "admin-record-history": Page(
+        "staff", named("conferences:history", focus_conference_pk), {}, "p", 20, ("focus",)
+    ),
     "admin-coverage-xlsx": Page("staff", named("coverage_report_xlsx", period_slug)),
     "admin-period-status": Page("staff", named("periods:status", period_pk)),
     "admin-imports": admin_list("imports"),

@@ -1,8 +1,9 @@
 """Settings for the Union Democracy Tracker, read from the environment.
 
-With nothing set it runs for development: SQLite in ``db.sqlite3``, DEBUG on and a
-throw-away secret. ``DATABASE_URL`` switches to PostgreSQL and ``REDIS_URL`` to a shared
-Redis cache, so one module serves a laptop, CI and production alike.
+With nothing set it runs on SQLite in ``db.sqlite3`` with DEBUG off, and so asks for a
+SECRET_KEY; ``DEBUG=true`` is for development (with a throw-away secret). ``DATABASE_URL``
+switches to PostgreSQL and ``REDIS_URL`` to a shared Redis cache, so one module serves a
+laptop, CI and production alike.
 """
 
 import os
@@ -14,6 +15,8 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from union_site.error_reporting import init_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,7 +36,9 @@ def env_list(name, default=""):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Operators: DEBUG is off unless asked for (DEBUG=true, for development only): a server
+# started without it never shows tracebacks and settings to visitors.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -65,7 +70,6 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -74,9 +78,16 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
+    # Operators: /health/ (union_site/health.py).
+    "health_check",
+    # The API documentation page (/api/v1/docs) and its Swagger UI files, served by the site.
+    "ninja",
 ]
 
 MIDDLEWARE = [
+    # Operators: first, so every answer carries X-Request-ID (a cached public page included)
+    # and every log line of the request names it.
+    "union_site.request_logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Stored public pages are served from here, before sessions, auth and the URL resolver.
@@ -255,6 +266,9 @@ if HTTPS_ONLY:
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# Operators: a load balancer probes /health/ over plain HTTP on the private network; a redirect
+# to HTTPS would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -319,9 +333,58 @@ WAGTAILADMIN_BASE_URL = site_url(env("SITE_URL", "http://127.0.0.1:8000"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_I18N_ENABLED = False
 
+# --- Operators: logs and error reports -------------------------------------------------------
+# One JSON object per line on standard error (time, level, logger, message, and in a request
+# request_id, user_id and path: union_site/request_logging.py); LOG_FORMAT=text gives plain
+# lines for a developer's terminal.
+LOG_FORMAT = env("LOG_FORMAT", "json").strip().lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text (not {LOG_FORMAT!r}).")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "union_site.request_logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "union_site.request_logging.json_formatter"},
+        "text": {
+            "()": "logging.Formatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "defaults": {"request_id": "-"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Sentry receives the errors only when SENTRY_DSN is set (SENTRY_ENVIRONMENT, SENTRY_RELEASE
+# optional); without it the SDK is never started.
+init_sentry()
+# --- end of Operators: logs and error reports ----------------------------------------------
+
+# --- Backups (django-dbbackup): `manage.py backup` and `manage.py restore` ---------------
+# Each backup is a pair of compressed files in BACKUP_DIR, named by the same date and time:
+# the database (pg_dump's custom format on PostgreSQL, a copy of the SQLite file) and an
+# archive of both folders of uploaded files, MEDIA_ROOT and PRIVATE_MEDIA_ROOT. The folder
+# holds password hashes and private documents: keep it off the web server's reach.
+INSTALLED_APPS += ["dbbackup"]
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+# The storage reads BACKUP_DIR at each use; dbbackup reads its own settings once, at import.
+STORAGES["dbbackup"] = {"BACKEND": "workplace.backup.BackupStorage"}
+# `backup --clean` keeps the newest BACKUP_KEEP backups, database files and archives alike.
+DBBACKUP_CLEANUP_KEEP = int(env("BACKUP_KEEP", "10"))
+DBBACKUP_CLEANUP_KEEP_MEDIA = DBBACKUP_CLEANUP_KEEP
+# A SQLite restore goes through SQLite's backup API into the open database rather than
+# over its file (the reasons are in workplace/backup.py).
+DBBACKUP_CONNECTOR_MAPPING = {
+    "django.db.backends.sqlite3": "workplace.backup.SqliteOnlineBackupConnector",
+}
+# pg_restore gives the restored tables to the restoring role: the role that owned them where
+# the backup was made may not exist on the machine it is restored to.
+DBBACKUP_CONNECTORS = {"default": {"PG_OPTIONS": "--no-owner"}}
+# --- end of backups ----------------------------------------------------------------------

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.contrib import admin
 from django.urls import include, path
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -10,14 +9,16 @@ from cms.cache import cache_public
 from cms.urls import api_urlpatterns, page_urlpatterns
 
 urlpatterns = [
-    path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("workplace.portal.urls")),
     # Open data and the sitemap are the same in every language.
     path("api/coverage/", include(api_urlpatterns)),
+    path("api/v1/", include("cms.api")),
     path("sitemap.xml", cache_public(sitemap), name="sitemap"),
+    # For load balancers and monitors: no login, never cached (union_site/health.py).
+    path("health/", include("union_site.health")),
 ]
 
 if settings.DEBUG:

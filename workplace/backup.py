@@ -1,252 +1,328 @@
-"""Backing up and restoring the whole database.
+"""Backing up and restoring everything the site holds, with django-dbbackup.
 
-PostgreSQL: ``pg_dump --format=custom`` and ``pg_restore --clean --if-exists --no-owner``,
-run against the ``default`` database with its password passed through ``PGPASSWORD``.
-SQLite: a JSON dump of every table worth keeping, loaded back with ``loaddata`` into an
-empty, migrated database. Uploaded files (``MEDIA_ROOT``, ``PRIVATE_MEDIA_ROOT``) are not
-in the database and are copied separately.
+A backup is a pair of gzip-compressed files in ``BACKUP_DIR`` whose names carry the same
+date and time (dbbackup's ``DBBACKUP_DATE_FORMAT``):
+
+- the database, written by ``dbbackup``: ``pg_dump --format=custom`` on PostgreSQL, and on
+  SQLite a copy made with SQLite's backup API (see ``SqliteOnlineBackupConnector``);
+- every uploaded file, written by ``mediabackup``: the public media (``MEDIA_ROOT``: Wagtail's
+  images and documents) under ``media/`` and the private documents (``PRIVATE_MEDIA_ROOT``:
+  minutes, agreement texts, imported and exported files) under ``private_media/``.
+
+``restore`` puts back both files of one backup with ``dbrestore`` and ``mediarestore``.
 """
 
+import dataclasses
 import datetime
 import os
 import shutil
-import subprocess  # noqa: S404 - runs pg_dump / pg_restore with fixed arguments, no shell
+import sqlite3
+import tempfile
 from pathlib import Path
 
-from django.apps import apps
+from dbbackup import settings as dbbackup_settings
+from dbbackup import utils as dbbackup_utils
+from dbbackup.db.base import get_connector
+from dbbackup.db.sqlite import SqliteBackupConnector
+from dbbackup.management.commands import mediabackup, mediarestore
+from dbbackup.storage import get_storage
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
-from django.core.serializers import json as json_serializer
-from django.db import connections, transaction
+from django.db import connections
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
-# Tables a JSON dump leaves out: rebuilt by ``migrate`` (content types, permissions),
-# short-lived (sessions, editing sessions, login attempts), or caches Django and Wagtail
-# rebuild themselves (search index, reference index, image renditions).
-EXCLUDED_FROM_JSON = (
-    "contenttypes",
-    "auth.permission",
-    "sessions",
-    "admin.logentry",
-    "axes.accessattempt",
-    "axes.accessattemptexpiration",
-    "wagtailadmin.editingsession",
-    "wagtailcore.referenceindex",
-    "wagtailimages.rendition",
-    "wagtailsearch.indexentry",
-    "wagtailsearch.sqliteftsindexentry",
-)
+from .documents import PrivateStorage
 
-# Tables whose rows mean the database already holds data a restore would collide with.
-CONTENT_MODELS = (
-    "workplace.area",
-    "workplace.unionbody",
-    "workplace.reportingperiod",
-    "workplace.enterprise",
-    "workplace.user",
-    "workplace.auditentry",
-    "wagtailcore.page",
-)
-
-
-JSON_FORMAT = "backup-json"
-
-
-class ExactJSONEncoder(json_serializer.DjangoJSONEncoder):
-    """Django's encoder keeps milliseconds only; a backup keeps every microsecond."""
-
-    def default(self, o):
-        if isinstance(o, (datetime.datetime, datetime.time)):
-            return o.isoformat()
-        return super().default(o)
-
-
-class Serializer(json_serializer.Serializer):
-    """Django's JSON serializer, except that times keep their microseconds and a reference
-    to a row that no longer exists is kept as it is (Wagtail's page history keeps the id of
-    a deleted page on purpose)."""
-
-    def _init_options(self):
-        super()._init_options()
-        self.json_kwargs["cls"] = ExactJSONEncoder
-
-    def handle_fk_field(self, obj, field):
-        try:
-            super().handle_fk_field(obj, field)
-        except ObjectDoesNotExist:
-            self._current[field.name] = self._value_from_field(obj, field)
-
-
-Deserializer = json_serializer.Deserializer
+COMPRESSED = ".gz"
 
 
 class BackupError(Exception):
     """A backup or restore that could not be done; the message says why."""
 
 
-def _connection(using="default"):
-    return connections[using]
+@deconstructible
+class BackupStorage(FileSystemStorage):
+    """Where dbbackup keeps the backups: ``BACKUP_DIR``, read at each use so it can change.
 
-
-def is_postgresql(using="default"):
-    return _connection(using).vendor == "postgresql"
-
-
-def _pg_arguments(using):
-    settings_dict = _connection(using).settings_dict
-    arguments = []
-    for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
-        if settings_dict.get(key):
-            arguments.append(f"{option}={settings_dict[key]}")
-    arguments.append(f"--dbname={settings_dict['NAME']}")
-    environment = os.environ.copy()
-    if settings_dict.get("PASSWORD"):
-        environment["PGPASSWORD"] = str(settings_dict["PASSWORD"])
-    return arguments, environment
-
-
-def _run(program, arguments, environment):
-    executable = shutil.which(program)
-    if executable is None:
-        raise BackupError(
-            _("%(program)s was not found; install the PostgreSQL client tools.")
-            % {"program": program}
-        )
-    completed = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
-        [executable, *arguments],
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise BackupError(
-            _("%(program)s failed: %(error)s")
-            % {"program": program, "error": completed.stderr.strip()}
-        )
-
-
-FORMATS = ("pg_dump", "json")
-# The first bytes of every file pg_dump writes in its custom format.
-PG_DUMP_MAGIC = b"PGDMP"
-
-
-def default_format(using="default"):
-    return "pg_dump" if is_postgresql(using) else "json"
-
-
-def backup(path, using="default", format=None):
-    """Write the whole database to ``path``; returns the format written.
-
-    ``format`` is ``pg_dump`` (PostgreSQL only) or ``json`` (any database); by default
-    ``pg_dump`` on PostgreSQL and ``json`` on SQLite.
+    The files hold password hashes and private documents, so only their owner may read them.
     """
-    path = Path(path)
-    format = format or default_format(using)
-    if format not in FORMATS:
-        raise BackupError(_("Unknown backup format %(format)s.") % {"format": format})
-    if format == "pg_dump":
-        if not is_postgresql(using):
-            raise BackupError(_("pg_dump backups are for PostgreSQL databases only."))
-        arguments, environment = _pg_arguments(using)
-        _run(
-            "pg_dump",
-            ["--format=custom", "--no-owner", f"--file={path}", *arguments],
-            environment,
-        )
-        return format
-    _require_json_name(path)
-    if JSON_FORMAT not in serializers.get_serializer_formats():
-        serializers.register_serializer(JSON_FORMAT, __name__)
-    # dumpdata compresses when the name ends in .gz, .bz2, .lzma or .xz.
-    call_command(
-        "dumpdata",
-        format=JSON_FORMAT,
-        natural_foreign=True,
-        exclude=_installed(EXCLUDED_FROM_JSON),
-        indent=1,
-        database=using,
-        output=str(path),
-        verbosity=0,
-    )
-    return format
+
+    def __init__(self, **options):
+        options.setdefault("file_permissions_mode", 0o600)
+        options.setdefault("directory_permissions_mode", 0o700)
+        super().__init__(**options)
+
+    @property
+    def base_location(self):
+        return settings.BACKUP_DIR
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+    def listdir(self, path):
+        # Before the first backup the folder does not exist: there is simply nothing in it.
+        if not self.exists(path):
+            return [], []
+        return super().listdir(path)
 
 
-def _installed(labels):
-    """The labels naming an installed app or model (Wagtail's models vary by database)."""
-    installed = []
-    for label in labels:
+class SqliteOnlineBackupConnector(SqliteBackupConnector):
+    """dbbackup's SQLite connector, restoring through SQLite's backup API.
+
+    The backup is dbbackup's own: a consistent copy made with SQLite's backup API while the
+    site runs. dbbackup restores it by writing the copy over the database file, which fails
+    here: the database runs in write-ahead-log mode, so the ``-wal`` file left beside it
+    would be replayed onto the copy, the open connections keep pages of the old file, and
+    the test database lives in memory with no file at all. dbbackup's SQL-text connector is
+    no answer either: it replays ``INSERT OR REPLACE`` over the migrated tables, so rows
+    added since the backup stay and errors only become warnings. The backup API replaces
+    every page of the open database under SQLite's own locks, whatever its journal mode.
+
+    The copy itself is made as dbbackup makes it, except that it goes to a temporary file on
+    disk: dbbackup keeps the whole database in memory, and a national database is large.
+    """
+
+    def create_dump(self):
+        self.connection.ensure_connection()
+        dump = tempfile.TemporaryFile(dir=dbbackup_settings.TMP_DIR)
+        with tempfile.TemporaryDirectory(dir=dbbackup_settings.TMP_DIR) as folder:
+            copy_path = Path(folder) / "backup.sqlite3"
+            copy = sqlite3.connect(copy_path)
+            try:
+                self.connection.connection.backup(copy)
+            finally:
+                copy.close()
+            with copy_path.open("rb") as copied:
+                shutil.copyfileobj(copied, dump)
+        dump.seek(0)
+        return dump
+
+    def restore_dump(self, dump):
+        with tempfile.TemporaryDirectory(dir=dbbackup_settings.TMP_DIR) as folder:
+            copy_path = Path(folder) / "backup.sqlite3"
+            with copy_path.open("wb") as copy:
+                shutil.copyfileobj(dump, copy)
+            self.connection.ensure_connection()
+            source = sqlite3.connect(copy_path)
+            try:
+                source.backup(self.connection.connection)
+            finally:
+                source.close()
+
+
+class UploadedFiles:
+    """Both folders of uploaded files seen as one tree, for dbbackup's media commands.
+
+    dbbackup archives the default storage only (``MEDIA_ROOT``), which would leave out the
+    minutes and agreement texts under ``PRIVATE_MEDIA_ROOT``. Here the public media appear
+    under ``media/`` and the private documents under ``private_media/``, so one archive holds
+    both and a restore puts each file back into the folder it came from: a private document
+    never lands under the public ``MEDIA_ROOT``.
+    """
+
+    def __init__(self):
+        self.folders = {"media": default_storage, "private_media": PrivateStorage()}
+
+    def _split(self, name):
+        folder, _separator, rest = name.replace("\\", "/").partition("/")
+        if folder not in self.folders:
+            raise SuspiciousFileOperation(f"{name} is in neither folder of uploaded files.")
+        return self.folders[folder], rest
+
+    def listdir(self, path):
+        if not path:
+            return list(self.folders), []
+        storage, rest = self._split(path)
         try:
-            apps.get_model(label) if "." in label else apps.get_app_config(label)
-        except LookupError:
-            continue
-        installed.append(label)
-    return installed
+            return storage.listdir(rest)
+        except FileNotFoundError:
+            return [], []  # a folder nothing was ever uploaded to
+
+    def open(self, name, mode="rb"):
+        storage, rest = self._split(name)
+        return storage.open(rest, mode)
+
+    def exists(self, name):
+        storage, rest = self._split(name)
+        return storage.exists(rest)
+
+    def delete(self, name):
+        storage, rest = self._split(name)
+        storage.delete(rest)
+
+    def save(self, name, content):
+        storage, rest = self._split(name)
+        folder = name.replace("\\", "/").partition("/")[0]
+        return f"{folder}/{storage.save(rest, content)}"
 
 
-def _require_json_name(path):
-    if ".json" not in Path(path).suffixes:
-        raise BackupError(_("On SQLite the backup is a JSON file: give it a name ending in .json."))
+class UploadedFilesBackupCommand(mediabackup.Command):
+    """dbbackup's ``mediabackup``, archiving both folders of uploaded files."""
+
+    help = (
+        "Back up the public media (MEDIA_ROOT) and the private documents (PRIVATE_MEDIA_ROOT) "
+        "into one archive in BACKUP_DIR."
+    )
+
+    def backup_mediafiles(self):
+        self.media_storage = UploadedFiles()
+        super().backup_mediafiles()
 
 
-def holds_data(using="default"):
-    """Whether the database already holds records a restore would collide with."""
-    tables = set(_connection(using).introspection.table_names())
-    for label in CONTENT_MODELS:
-        model = apps.get_model(label)
-        if model._meta.db_table in tables and model._base_manager.using(using).exists():
-            return True
-    return False
+class UploadedFilesRestoreCommand(mediarestore.Command):
+    """dbbackup's ``mediarestore``, putting each file back into the folder it came from."""
+
+    help = (
+        "Restore the public media (MEDIA_ROOT) and the private documents (PRIVATE_MEDIA_ROOT) "
+        "from an archive written by mediabackup."
+    )
+
+    def _restore_backup(self):
+        self.media_storage = UploadedFiles()
+        super()._restore_backup()
 
 
-def file_format(path):
-    """``pg_dump`` or ``json``, from the file's first bytes."""
-    with Path(path).open("rb") as stream:
-        return "pg_dump" if stream.read(len(PG_DUMP_MAGIC)) == PG_DUMP_MAGIC else "json"
+@dataclasses.dataclass(frozen=True)
+class Backup:
+    """One backup: the names of its two files in ``BACKUP_DIR``, and when it was made."""
+
+    stamp: str
+    database_file: str
+    media_file: str
+
+    @property
+    def made_at(self):
+        return datetime.datetime.strptime(self.stamp, dbbackup_settings.DATE_FORMAT)
+
+    @property
+    def made_at_for_people(self):
+        return self.made_at.strftime("%d/%m/%Y %H:%M:%S")
 
 
-def restore(path, using="default"):
-    """Replace the database's contents with the backup at ``path``; returns its format.
+def backup_folder():
+    return str(settings.BACKUP_DIR)
 
-    A pg_dump file replaces every table of a PostgreSQL database. A JSON dump is loaded into
-    an empty database (migrated first if need be) and refused when the database holds data.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise BackupError(_("There is no backup file at %(path)s.") % {"path": path})
-    if file_format(path) == "pg_dump":
-        if not is_postgresql(using):
-            raise BackupError(_("A pg_dump backup can only be restored into PostgreSQL."))
-        arguments, environment = _pg_arguments(using)
-        # pg_restore drops and recreates the tables: no connection of ours may hold them.
-        connections.close_all()
-        _run(
-            "pg_restore",
-            ["--clean", "--if-exists", "--no-owner", "--single-transaction", *arguments, str(path)],
-            environment,
-        )
-        # The restored content types may carry other ids than the ones this process cached.
-        ContentType.objects.clear_cache()
-        return "pg_dump"
-    _require_json_name(path)
-    call_command("migrate", database=using, interactive=False, verbosity=0)
-    if holds_data(using):
+
+def _require_database(using):
+    if using not in settings.DATABASES:
         raise BackupError(
-            _(
-                "The database already holds records. Restore into an empty database: "
-                "run “manage.py flush” first, or point DATABASE_URL at a new one."
-            )
+            _("There is no database “%(database)s” in the settings.") % {"database": using}
         )
-    with transaction.atomic(using=using):
-        call_command("loaddata", str(path), database=using, verbosity=0)
-    _rebuild_caches()
-    return "json"
 
 
-def _rebuild_caches():
-    """Rebuild what the JSON dump leaves out and Wagtail keeps beside the pages."""
+def new_stamp():
+    """The date and time naming a new backup, as dbbackup writes it in its own file names."""
+    return datetime.datetime.now().strftime(dbbackup_settings.DATE_FORMAT)
+
+
+def _command_verbosity(verbosity):
+    """dbbackup logs every step at verbosity 1; the site's commands speak for themselves."""
+    return verbosity if verbosity > 1 else 0
+
+
+def backup(using="default", clean=False, verbosity=0):
+    """Write the database and every uploaded file into ``BACKUP_DIR``; returns the Backup.
+
+    ``clean`` then deletes the oldest backups, keeping the newest ``DBBACKUP_CLEANUP_KEEP``.
+    """
+    _require_database(using)
+    stamp = new_stamp()
+    made = Backup(
+        stamp=stamp,
+        database_file=dbbackup_utils.filename_generate(
+            f"{get_connector(using).extension}{COMPRESSED}", using, wildcard=stamp
+        ),
+        media_file=dbbackup_utils.filename_generate(
+            f"tar{COMPRESSED}", content_type="media", wildcard=stamp
+        ),
+    )
+    common = {
+        "compress": True,
+        "clean": clean,
+        "interactive": False,
+        "verbosity": _command_verbosity(verbosity),
+    }
+    call_command("dbbackup", database=using, output_filename=made.database_file, **common)
+    call_command("mediabackup", output_filename=made.media_file, **common)
+    return made
+
+
+def find_backup(name=None, using="default"):
+    """The Backup named by ``name`` (its date and time, or either of its file names), or the
+    newest one when ``name`` is None."""
+    _require_database(using)
+    storage = get_storage()
+    database_files = storage.list_backups(content_type="db", database=using)
+    media_files = storage.list_backups(content_type="media")
+    if name is None:
+        if not database_files:
+            raise BackupError(_("There is no backup in %(folder)s.") % {"folder": backup_folder()})
+        name = storage.get_latest_backup(content_type="db", database=using)
+    stamp = dbbackup_utils.filename_to_datestring(Path(name).name)
+    if stamp is None:
+        raise BackupError(
+            _("No backup matches “%(name)s” in %(folder)s; “manage.py listbackups” lists them.")
+            % {"name": name, "folder": backup_folder()}
+        )
+    found = Backup(
+        stamp=stamp,
+        database_file=_file_of(database_files, stamp),
+        media_file=_file_of(media_files, stamp),
+    )
+    if found.database_file is None:
+        raise BackupError(
+            _("The backup of %(when)s has no database file for “%(database)s” in %(folder)s.")
+            % {"when": _when(stamp), "database": using, "folder": backup_folder()}
+        )
+    if found.media_file is None:
+        raise BackupError(
+            _("The backup of %(when)s has no archive of uploaded files in %(folder)s.")
+            % {"when": _when(stamp), "folder": backup_folder()}
+        )
+    return found
+
+
+def _file_of(names, stamp):
+    matching = [name for name in names if dbbackup_utils.filename_to_datestring(name) == stamp]
+    return max(matching) if matching else None
+
+
+def _when(stamp):
+    return Backup(stamp, "", "").made_at_for_people
+
+
+def restore(found, using="default", verbosity=0):
+    """Replace the database and the uploaded files with those of the Backup ``found``.
+
+    Every table of the backup replaces the current one. Uploaded files of the backup replace
+    the current ones of the same name; files uploaded since are left where they are.
+    """
+    _require_database(using)
+    common = {"interactive": False, "verbosity": _command_verbosity(verbosity)}
+    # The restore drops and recreates tables: no connection of this process may hold them.
+    connections[using].close()
+    call_command(
+        "dbrestore",
+        database=using,
+        input_filename=found.database_file,
+        uncompress=found.database_file.endswith(COMPRESSED),
+        **common,
+    )
+    # The restored content types may carry other ids than the ones this process cached.
     ContentType.objects.clear_cache()
-    call_command("rebuild_references_index", verbosity=0)
-    call_command("update_index", verbosity=0)
+    call_command(
+        "mediarestore",
+        input_filename=found.media_file,
+        uncompress=found.media_file.endswith(COMPRESSED),
+        replace=True,
+        **common,
+    )

@@ -1456,7 +1456,12 @@ class ExportJob(models.Model):
 
     @property
     def is_stalled(self):
-        return not self.is_finished and timezone.now() - self.updated_at > self.STALLED_AFTER
+        return not self.is_finished and self.updated_at < self.stalled_before()
+
+    @classmethod
+    def stalled_before(cls, now=None):
+        """A job not finished and silent since before this moment has lost its worker."""
+        return (now or timezone.now()) - cls.STALLED_AFTER
 
 
 def record_models():

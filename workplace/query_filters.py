@@ -1,12 +1,13 @@
 """What a query string names for the figure screens: a period, and a slice of units (an area
-or a union body, each with its subtree, or a sector). Shared by the reviewer's pages and the
-federation's coverage report."""
+or a union body, each with its subtree, or a sector), and a unit's standing in the period.
+Shared by the reviewer's pages and the federation's coverage report."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .compliance import FALLS_SHORT, NOT_REQUIRED
 from .models import Area, ReportingPeriod, Sector, UnionBody
 
 
@@ -43,3 +44,31 @@ def filter_units_from_query(params, units, bodies=None):
         kept["sector"] = code
         described.append((_("Sector"), Sector(code).label))
     return units, kept, described
+
+
+# Where a unit stands in a period, by the name a query string gives it. Each condition reads
+# the facts ``Enterprise.objects.with_shortfall_facts(period)`` adds to the units.
+UNIT_STANDINGS = {
+    "shortfall": FALLS_SHORT,
+    "not_required": NOT_REQUIRED,
+    "meets": ~FALLS_SHORT & ~NOT_REQUIRED,
+}
+
+
+def standing_choices():
+    """The standings a list of units can be narrowed to, in words."""
+    return [
+        ("shortfall", _("Falls short")),
+        ("not_required", _("Not required to hold a worker conference")),
+        ("meets", _("Meets every indicator")),
+    ]
+
+
+def filter_units_by_standing(units, standing):
+    """Only the units of ``units`` (with their shortfall facts) that stand as ``standing``
+    (a key of ``UNIT_STANDINGS``); every unit for none. An unknown standing is a 404."""
+    if not standing:
+        return units
+    if standing not in UNIT_STANDINGS:
+        raise Http404(_("Unknown standing."))
+    return units.filter(UNIT_STANDINGS[standing])

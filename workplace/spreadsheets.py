@@ -459,10 +459,14 @@ def _import_rows(kind, rows, dry_run):
     return outcome
 
 
-def import_file(kind, path, dry_run=False):
+def read_file(path):
+    """The rows of a CSV or XLSX file given on the command line."""
     path = Path(path)
-    rows = read_rows(path.read_bytes(), path.name, max_unpacked=MAX_XLSX_UNPACKED_BYTES_COMMAND)
-    return import_rows(kind, rows, dry_run=dry_run)
+    return read_rows(path.read_bytes(), path.name, max_unpacked=MAX_XLSX_UNPACKED_BYTES_COMMAND)
+
+
+def import_file(kind, path, dry_run=False):
+    return import_rows(kind, read_file(path), dry_run=dry_run)
 
 
 def export_cells(kind):
@@ -588,9 +592,12 @@ def _typed_cell(sheet, value):
     return value
 
 
-def export_file(kind, path):
+def export_file(kind, path, rows=None):
+    """Write every record of ``kind`` to ``path`` (.csv or .xlsx); ``rows`` are
+    ``export_cells(kind)`` unless given (``export_records`` passes them through its progress
+    line)."""
     path = Path(path)
-    rows = export_cells(kind)
+    rows = export_cells(kind) if rows is None else rows
     if path.suffix.lower() == ".xlsx":
         write_xlsx(rows, path, kind)
     elif path.suffix.lower() == ".csv":

@@ -22,11 +22,10 @@ from .admin.viewsets import DataGroup
 from .invitations import invite_on_commit
 
 # Wagtail's own menu items the federation has no use for: news articles carry no images or
-# documents, pages are published without a moderation workflow, the coverage report and the
-# audit log replace Wagtail's page reports, and the help menu links to English-only guides.
-# The site is set up once when deployed, and an account's rights follow its role (see
-# ``permissions``), so neither sites nor groups are edited by hand.
-UNUSED_MENU_ITEMS = {"images", "documents", "reports", "help"}
+# documents, pages are published without a moderation workflow, and the help menu links to
+# English-only guides. The site is set up once when deployed, and an account's rights follow
+# its role (see ``permissions``), so neither sites nor groups are edited by hand.
+UNUSED_MENU_ITEMS = {"images", "documents", "help"}
 UNUSED_SETTINGS_ITEMS = {"collections", "workflows", "workflow-tasks", "sites", "groups"}
 UNUSED_SUMMARY_ITEMS = (ImagesSummaryItem, DocumentsSummaryItem)
 
@@ -56,6 +55,14 @@ def hide_unused_menu_items(request, menu_items):
 @hooks.register("construct_settings_menu")
 def hide_unused_settings_items(request, menu_items):
     menu_items[:] = [item for item in menu_items if item.name not in UNUSED_SETTINGS_ITEMS]
+
+
+# The Reports menu holds the federation's own reports only: the coverage report and the audit
+# log replace Wagtail's page reports (locked pages, workflows, site history, aging pages).
+@hooks.register("construct_reports_menu")
+def keep_own_reports(request, menu_items):
+    own = {url_name for _label, url_name, _icon, _order in admin_reports.REPORTS_MENU}
+    menu_items[:] = [item for item in menu_items if item.name in own]
 
 
 @hooks.register("construct_search")
@@ -89,6 +96,8 @@ def _menu_hook(label, url_name, icon, order):
 for _module in (admin_imports, admin_exports, admin_reports):
     for _entry in _module.MENU:
         hooks.register("register_admin_menu_item", _menu_hook(*_entry))
+for _entry in admin_reports.REPORTS_MENU:
+    hooks.register("register_reports_menu_item", _menu_hook(*_entry))
 
 
 @hooks.register("construct_homepage_panels")

@@ -15,6 +15,7 @@ from wagtail.users.views.users import UserViewSet
 from ..models import Enterprise, UnionBody, User
 from .access import FederationOnlyViewSetMixin
 from .choosers import UnitsChooserWidget
+from .history import AccountHistoryView
 
 ACCOUNT_FIELDS = ("full_name", "role", "union_body", "units")
 
@@ -83,6 +84,7 @@ class AccountEditForm(AccountFormMixin, UserEditForm):
 class AccountViewSet(FederationOnlyViewSetMixin, UserViewSet):
     create_template_name = "workplace/admin/users/create.html"
     edit_template_name = "workplace/admin/users/edit.html"
+    history_view_class = AccountHistoryView
 
     def get_form_class(self, for_update=False):
         return AccountEditForm if for_update else AccountCreationForm

@@ -37,6 +37,7 @@ from ..indicators import RATE_KEYS, export_headings, file_keys, flat_row, format
 from ..models import ReportingPeriod
 from .access import FederationOnlyViewSetMixin
 from .downloads import SafeSpreadsheetExportMixin
+from .history import AuditHistoryView
 
 # --- the drift of a frozen period -----------------------------------------------------------
 
@@ -440,6 +441,7 @@ class PeriodViewSet(FederationOnlyViewSetMixin, ModelViewSet):
     index_view_class = PeriodIndexView
     edit_view_class = PeriodEditView
     delete_view_class = PeriodDeleteView
+    history_view_class = AuditHistoryView
     edit_template_name = "workplace/admin/periods/edit.html"
 
     def get_form_class(self, for_update=False):

@@ -2,29 +2,37 @@
 the federation's half-year spreadsheet, and the headline panel of the admin's home page.
 
 A locked or published period shows its frozen snapshot, an open one today's records; the unit
-lists always show today's records, each unit with the reasons it falls short, in one query for
-the page however many units there are.
+list (one of the admin's Reports, a Wagtail ``ReportView``) always shows today's records, each
+unit with its standing and reasons, in one query for the page however many units there are.
 """
 
-from django.core.paginator import Paginator
+import io
+from dataclasses import replace
+
+import django_filters
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column as TableColumn
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.admin.views.reports import ReportView as WagtailReportView
 
 from ..compliance import (
     BREAKDOWNS,
     coverage,
     half_year_report_xlsx,
-    reasons_from_row,
+    standing_from_row,
 )
 from ..downloads import attachment
 from ..indicators import (
@@ -37,9 +45,15 @@ from ..indicators import (
     shown_value,
     table_headings,
 )
-from ..listings import AREA, ELIGIBLE, NAME, TAX_CODE, UNION_BODY, Column, Columns
-from ..models import Enterprise, ReportingPeriod, Sector
-from ..query_filters import filter_units_from_query, period_from_query
+from ..listings import AREA, ELIGIBLE, NAME, SECTOR, TAX_CODE, UNION_BODY, Column, Columns
+from ..models import Area, Enterprise, ReportingPeriod, Sector, UnionBody
+from ..query_filters import (
+    filter_units_by_standing,
+    filter_units_from_query,
+    period_from_query,
+    standing_choices,
+)
+from ..spreadsheets import csv_chunks, write_xlsx
 from .access import FederationOnlyMixin, is_federation_staff
 
 PAGE_SIZE = 50
@@ -152,70 +166,199 @@ class CoverageReportView(ReportView):
         return context
 
 
-def unit_slice(request):
-    """All units narrowed by the query string's area, union body or sector (not yet by period)."""
-    return filter_units_from_query(request.GET, Enterprise.objects.all())
+def standing_label(standing):
+    """A unit's standing in words, as the standing filter names it."""
+    labels = dict(standing_choices())
+    if standing.falls_short:
+        return labels["shortfall"]
+    if standing.not_required:
+        return labels["not_required"]
+    return labels["meets"]
 
 
+def coverage_unit_row(unit, period):
+    standing = standing_from_row(unit, period)
+    return {
+        "unit": unit,
+        "standing": standing_label(standing),
+        "reasons": standing.reasons,
+    }
+
+
+def unit_link(row):
+    """The unit's name, leading to its screen in the admin (and from there to its History)."""
+    unit = row["unit"]
+    return format_html(
+        '<a href="{}">{}</a>', reverse("enterprises:edit", args=[unit.pk]), unit.name
+    )
+
+
+# The drill-down's columns, once: they draw the page's table and write its CSV and XLSX.
 COVERAGE_UNIT_COLUMNS = Columns(
-    NAME,
+    replace(NAME, cell=unit_link),
     TAX_CODE,
+    SECTOR.only_in_file(),
     AREA,
     UNION_BODY,
     ELIGIBLE,
+    Column(gettext_lazy("Standing"), lambda row: row["standing"]),
     Column(
         gettext_lazy("Why it falls short"),
         lambda row: row["reasons"],
-        blank=gettext_lazy("Meets every indicator."),
+        blank="—",
+        wide=True,
     ),
 )
 
 
-class CoverageUnitsView(ReportView):
-    template_name = "workplace/admin/reports/units.html"
+class ListingColumn(TableColumn):
+    """One of a ``listings.Columns``' columns in a Wagtail table: its heading and its cell."""
 
-    def get_page_title(self):
-        return _("Units in scope")
+    def __init__(self, column, index):
+        super().__init__(f"column_{index}", label=column.shown_heading, classname=column.classes)
+        self.column = column
 
-    def get_breadcrumbs_items(self):
-        report = {"url": reverse("coverage_report"), "label": _("Coverage report")}
-        if self.period is not None:
-            report["url"] = report_url("coverage_report", period=self.period.slug)
-        return self.breadcrumbs_items + [report, {"url": "", "label": self.get_page_title()}]
+    def get_value(self, instance):
+        return self.column.page_html(instance)
+
+
+def period_choices():
+    return [(period.slug, period.name) for period in ReportingPeriod.objects.defer("snapshot")]
+
+
+class CoverageUnitFilterSet(WagtailFilterSet):
+    """The drill-down's filters. The period decides which units count and how, so the view
+    reads it before building the list; area, union body, sector and standing narrow the list
+    through ``query_filters``, as on the reviewer's pages."""
+
+    period = django_filters.ChoiceFilter(
+        label=gettext_lazy("Reporting period"),
+        choices=period_choices,
+        empty_label=gettext_lazy("The current period"),
+        method="chosen_by_the_view",
+    )
+    area = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Area"),
+        queryset=Area.objects.order_by("path"),
+        to_field_name="code",
+        method="chosen_by_the_view",
+    )
+    union_body = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Union body"),
+        queryset=UnionBody.objects.order_by("path"),
+        to_field_name="code",
+        method="chosen_by_the_view",
+    )
+    sector = django_filters.ChoiceFilter(
+        label=gettext_lazy("Sector"), choices=Sector.choices, method="chosen_by_the_view"
+    )
+    standing = django_filters.ChoiceFilter(
+        label=gettext_lazy("Standing"), choices=standing_choices, method="chosen_by_the_view"
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = []
+
+    def chosen_by_the_view(self, queryset, name, value):
+        return queryset  # applied all together in filter_queryset
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        codes = {name: getattr(data.get(name), "code", None) for name in ("area", "union_body")}
+        codes["sector"] = data.get("sector")
+        units, _kept, _described = filter_units_from_query(codes, queryset)
+        return filter_units_by_standing(units, data.get("standing"))
+
+
+class CoverageUnitsView(FederationOnlyMixin, WagtailReportView):
+    """The units behind a row of the coverage report, each with its standing and reasons.
+
+    The list follows today's records, whether or not the period's figures are frozen. Its
+    CSV and XLSX hold every filtered unit, written by ``COVERAGE_UNIT_COLUMNS`` through the
+    application's safe spreadsheet writer, so the columns are defined once for both.
+    """
+
+    page_title = gettext_lazy("Units in scope")
+    header_icon = "list-ul"
+    results_template_name = "workplace/admin/reports/units_results.html"
+    index_url_name = "coverage_units"
+    index_results_url_name = "coverage_units_results"
+    filterset_class = CoverageUnitFilterSet
+    paginate_by = PAGE_SIZE
+
+    @cached_property
+    def period(self):
+        period = period_from_query(self.request)
+        if period is None:
+            raise Http404(_("There is no reporting period yet."))
+        return period
 
     def get(self, request, *args, **kwargs):
-        self.period = period_from_query(request)
-        if self.period is None:
-            raise Http404(_("There is no reporting period yet."))
-        self.units, self.kept, self.described = unit_slice(request)
+        if self.filters and not self.filters.is_valid():
+            raise Http404(_("Unknown filter value."))
+        if self.is_export:
+            return self.as_spreadsheet(self.get_filtered_queryset(), request.GET["export"])
         return super().get(request, *args, **kwargs)
 
     def get_page_subtitle(self):
         return self.period.name
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        period = self.period
-        rows = (
-            self.units.in_scope(period)
-            .with_shortfall_facts(period)
+    def get_breadcrumbs_items(self):
+        report = {
+            "url": report_url("coverage_report", period=self.period.slug),
+            "label": _("Coverage report"),
+        }
+        return self.breadcrumbs_items + [report, {"url": "", "label": self.get_page_title()}]
+
+    def get_base_queryset(self):
+        return (
+            Enterprise.objects.in_scope(self.period)
+            .with_shortfall_facts(self.period)
             .select_related("area", "union_body")
-            .order_by("name", "tax_code")
         )
-        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("p"))
-        rows = [{"unit": unit, "reasons": reasons_from_row(unit, period)} for unit in page]
-        context.update(
-            {
-                "period": period,
-                "described": self.described,
-                "page": page,
-                "elided_page_range": page.paginator.get_elided_page_range(page.number),
-                "rows": rows,
-                "table": COVERAGE_UNIT_COLUMNS.table(rows),
-                "report_url": report_url("coverage_report", period=period.slug),
-            }
-        )
+
+    def order_queryset(self, queryset):
+        return queryset.order_by("name", "tax_code")
+
+    @cached_property
+    def columns(self):
+        return [
+            ListingColumn(column, index)
+            for index, column in enumerate(COVERAGE_UNIT_COLUMNS.page_columns())
+        ]
+
+    def get_table(self, object_list):
+        self.rows = [coverage_unit_row(unit, self.period) for unit in object_list]
+        return super().get_table(self.rows)
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context.update({"period": self.period, "rows": self.rows})
         return context
+
+    # --- the spreadsheet: every filtered unit, read as it is written -----------------------
+
+    @cached_property
+    def show_export_buttons(self):
+        return True
+
+    def get_filename(self):
+        return f"units-{self.period.slug}"
+
+    def spreadsheet_rows(self, units):
+        rows = (coverage_unit_row(unit, self.period) for unit in units.iterator(chunk_size=2000))
+        return COVERAGE_UNIT_COLUMNS.file_rows(rows)
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        if spreadsheet_format == self.FORMAT_CSV:
+            return attachment(
+                csv_chunks(self.spreadsheet_rows(queryset)), f"{self.get_filename()}.csv"
+            )
+        buffer = io.BytesIO()
+        write_xlsx(self.spreadsheet_rows(queryset), buffer, _("Units"))
+        buffer.seek(0)
+        return attachment(buffer, f"{self.get_filename()}.xlsx")
 
 
 class CoverageReportXlsxView(FederationOnlyMixin, View):
@@ -227,16 +370,21 @@ class CoverageReportXlsxView(FederationOnlyMixin, View):
 
 coverage_report = CoverageReportView.as_view()
 coverage_units = CoverageUnitsView.as_view()
+coverage_units_results = CoverageUnitsView.as_view(results_only=True)
 coverage_report_xlsx = CoverageReportXlsxView.as_view()
 
 urlpatterns = [
     path("reports/coverage/", coverage_report, name="coverage_report"),
+    # The drill-down keeps the address it had before it became one of the Reports.
     path("reports/coverage/units/", coverage_units, name="coverage_units"),
+    path("reports/coverage/units/results/", coverage_units_results, name="coverage_units_results"),
     path("reports/coverage/<slug:slug>.xlsx", coverage_report_xlsx, name="coverage_report_xlsx"),
 ]
 
 # (label, URL name, icon, order) of the admin menu items this module adds.
 MENU = [(gettext_lazy("Coverage report"), "coverage_report", "table", 200)]
+# The same, for the items it adds to the admin's Reports menu.
+REPORTS_MENU = [(gettext_lazy("Units by standing"), "coverage_units", "list-ul", 100)]
 
 
 # --- the admin home page --------------------------------------------------------------------

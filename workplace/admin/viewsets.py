@@ -51,6 +51,7 @@ from ..spreadsheets import xlsx_date_format
 from ..text import fold
 from .access import FederationOnlyViewSetMixin
 from .downloads import SafeSpreadsheetExportMixin
+from .history import AuditHistoryView
 from .labels import (
     kind_choices,
     kind_label,
@@ -254,6 +255,7 @@ class DataViewSet(FederationOnlyViewSetMixin, ModelViewSet):
     edit_view_class = RefusalAwareEditView
     delete_view_class = RefusalAwareDeleteView
     inspect_view_class = LabelledInspectView
+    history_view_class = AuditHistoryView
     search_fields = ["search_text"]
     search_backend_name = None
     add_to_admin_menu = False

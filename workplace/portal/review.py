@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workplace.compliance import FALLS_SHORT, NOT_REQUIRED, compute_coverage, standing_from_row
+from workplace.compliance import compute_coverage, standing_from_row
 from workplace.downloads import attachment
 from workplace.indicators import (
     DASHBOARD,
@@ -53,7 +53,7 @@ from workplace.models import (
     Sector,
     UnionBody,
 )
-from workplace.query_filters import filter_units_from_query, period_from_query
+from workplace.query_filters import UNIT_STANDINGS, filter_units_from_query, period_from_query
 from workplace.spreadsheets import write_csv, write_xlsx
 
 from .access import reviewer_view
@@ -63,7 +63,8 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 # The unit list's views beside "every unit", by their query-string switch: the units that fall
 # short, and those not required to hold a worker conference (which cannot fall short of it).
-STANDING_FILTERS = {"shortfall": FALLS_SHORT, "not_required": NOT_REQUIRED}
+# The reviewer's list switches one standing on at a time (?shortfall=1, ?not_required=1).
+STANDING_FILTERS = {name: UNIT_STANDINGS[name] for name in ("shortfall", "not_required")}
 
 
 # --- shared helpers -------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from workplace.models import (
     WorkerConference,
 )
 
-from ...conftest import day, hold_conference, hold_dialogue, sign_agreement
+from ...conftest import day, hold_conference, hold_dialogue, issue_regulation, sign_agreement
 
 PERIOD_NAME = "6 tháng đầu năm 2023"
 
@@ -52,6 +52,7 @@ def figures(province, make_unit, period):
     for unit in (held, missed):
         sign_agreement(unit, "2022-07-01", "2024-06-30")
     hold_dialogue(held, "2023-04-10")
+    issue_regulation(held, "2021-07-01")
     return {"held": held, "missed": missed, "small": small, "city_body": city_body}
 
 

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
-from wagtail.admin.menu import admin_menu, settings_menu
+from wagtail.admin.menu import admin_menu, reports_menu, settings_menu
 
 from workplace.admin import translations as admin_translations
 from workplace.audit import acting_as
@@ -89,8 +89,10 @@ def menu_names(menu, user):
 
 def test_the_menus_leave_out_what_the_federation_does_not_use(scope):
     main = menu_names(admin_menu, scope["staff"])
-    assert {"explorer", "imports", "exports"} <= main
-    assert not main & {"images", "documents", "reports", "help"}
+    assert {"explorer", "imports", "exports", "reports"} <= main
+    assert not main & {"images", "documents", "help"}
+    # The Reports menu holds the federation's own reports, none of Wagtail's page reports.
+    assert menu_names(reports_menu, scope["staff"]) == {"coverage_units"}
     in_settings = menu_names(settings_menu, scope["staff"])
     assert "users" in in_settings
     assert not in_settings & {"collections", "workflows", "workflow-tasks", "sites", "groups"}
