@@ -1,6 +1,7 @@
 """Write ``bench/RESULTS.md`` from the rows the benchmarks returned."""
 
 import datetime
+import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,13 +36,40 @@ def _table(rows):
     return lines
 
 
+def earlier_sections(path):
+    """The tables of the results already at ``path``, by benchmark, and the day they were
+    written: a run of some benchmarks (``--only``) keeps the others' latest figures."""
+    if not path.exists():
+        return {}, None
+    text = path.read_text(encoding="utf-8")
+    written = re.search(r"on (\d{4}-\d{2}-\d{2})\.", text)
+    sections = {}
+    for name, title in SECTIONS:
+        found = re.search(rf"^## {re.escape(title)}\n\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+        if found:
+            sections[name] = found.group(1).strip()
+    return sections, written.group(1) if written else None
+
+
+def _carried_over(table, day):
+    # A table carried over once already says the day it was measured.
+    if table.startswith("*Not run"):
+        return table
+    return f"*Not run this time: the figures of the run of {day}.*\n\n{table}"
+
+
 def write_results(path, results, machines, options):
+    only = sorted({r.get("benchmark") for r in results} - {"generate_demo"})
+    command = f"python bench/run.py --units {options.units}"
+    if set(only) != set(name for name, _title in SECTIONS) - {"generate_demo"}:
+        command += f" --only {','.join(only)}"
+    earlier, earlier_day = earlier_sections(path)
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `python bench/run.py --units {options.units}` on "
-        f"{datetime.date.today().isoformat()}. Every figure below comes from that run; the "
-        "analysis after the tables explains each gap.",
+        f"Written by `{command}` on {datetime.date.today().isoformat()}. Every figure below "
+        "comes from that run, except the sections marked as not run this time; the analysis "
+        "after the tables explains each gap.",
         "",
         "## Machine",
         "",
@@ -50,13 +78,16 @@ def write_results(path, results, machines, options):
     missed = [r for r in results if r.get("met") is False or "error" in r]
     lines += [
         "",
-        f"**{len(results) - len(missed)} of {len(results)} figures meet their target.**",
+        f"**{len(results) - len(missed)} of {len(results)} figures of this run meet their "
+        "target.**",
         "",
     ]
     for name, title in SECTIONS:
         rows = [r for r in results if r.get("benchmark") == name]
         if rows:
             lines += [f"## {title}", "", *_table(rows), ""]
+        elif name in earlier:
+            lines += [f"## {title}", "", _carried_over(earlier[name], earlier_day), ""]
     analysis = HERE / "ANALYSIS.md"
     if analysis.exists():
         lines += [analysis.read_text(encoding="utf-8").strip(), ""]

@@ -196,7 +196,7 @@ def grouped_rows(period, units=None):
 def grouped_figures(period, units=None, regime="worker"):
     """``grouped_rows`` of the sectors of ``regime`` as ((area, union body, sector), Figures)
     pairs."""
-    frame = _groups_frame(grouped_rows(period, units), regime)
+    frame = _groups_frame(_rows_frame(grouped_rows(period, units)), regime)
     figures_class = FIGURES_OF[regime]
     fields = list(figures_class.TABLE.figure_fields)
     return [
@@ -217,13 +217,18 @@ def _ancestor_paths(path):
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def _groups_frame(rows, regime):
-    """The groups of ``regime``'s sectors with that regime's counts, by figure name."""
+def _rows_frame(rows):
+    """``grouped_rows`` as one frame, built once for every regime: each regime's counts are
+    columns named by (regime, figure)."""
     sums = [figure for figure, _sql in _sum_columns()]
-    frame = pd.DataFrame(rows, columns=["area", "body", "sector", *map(str, sums)])
-    of_regime = frame["sector"].map(lambda sector: Regime.of(sector).value == regime)
-    frame = frame.loc[of_regime.astype(bool)]
-    own = {str((r, key)): key for r, key in sums if r == regime}
+    return pd.DataFrame(rows, columns=["area", "body", "sector", *map(str, sums)])
+
+
+def _groups_frame(frame, regime):
+    """The groups of ``regime``'s sectors with that regime's counts, by figure name."""
+    sectors = [sector.value for sector in Sector if Regime.of(sector.value).value == regime]
+    frame = frame.loc[frame["sector"].isin(sectors)]
+    own = {str((r, key)): key for r, key in (f for f, _sql in _sum_columns()) if r == regime}
     frame = frame[["area", "body", "sector", *own]].rename(columns=own)
     fields = list(FIGURES_OF[regime].TABLE.figure_fields)
     # A SUM over no row is NULL; there is nothing to count there.
@@ -301,9 +306,9 @@ BREAKDOWN_OF = {
 }
 
 
-def _regime_figures(rows, regime, decimals, trees):
+def _regime_figures(frame, regime, decimals, trees):
     """Totals and breakdowns of one regime from the grouped rows of every regime."""
-    frame = _groups_frame(rows, regime)
+    frame = _groups_frame(frame, regime)
     figures_class = FIGURES_OF[regime]
     fields = list(figures_class.TABLE.figure_fields)
     totals = figures_class(*(int(n) for n in frame[fields].sum()))
@@ -330,13 +335,13 @@ def period_header(period):
 def compute_coverage(period, units=None):
     """Live figures for ``period``: the worker regime's totals and breakdowns, and the same
     for agencies and public service units under ``public_sector``."""
-    rows = grouped_rows(period, units)
+    frame = _rows_frame(grouped_rows(period, units))
     trees = _Trees.read()
-    worker = _regime_figures(rows, "worker", period.decimals, trees)
+    worker = _regime_figures(frame, "worker", period.decimals, trees)
     return {
         "period": period_header(period),
         **worker,
-        "public_sector": _regime_figures(rows, "public_sector", period.decimals, trees),
+        "public_sector": _regime_figures(frame, "public_sector", period.decimals, trees),
     }
 
 
