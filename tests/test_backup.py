@@ -1,6 +1,7 @@
 """Backups hold everything: a restore gives back the same figures for every period, the
 uploaded documents byte for byte, and retention keeps only the newest backups."""
 
+import io
 import itertools
 import tarfile
 
@@ -253,3 +254,24 @@ def test_an_archive_cannot_write_outside_the_folders_of_uploaded_files(settings)
     for name in ("etc/passwd", "../private/x.pdf", "private_media/../../x.pdf"):
         with pytest.raises(SuspiciousFileOperation):
             files.save(name, ContentFile(b"x"))
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize(("stream", "shown"), [(Terminal, True), (io.StringIO, False)])
+def test_backup_and_restore_name_their_steps_on_a_terminal_only(db, stream, shown):
+    backup_err, restore_err = stream(), stream()
+    out = io.StringIO()
+    call_command("backup", stdout=out, stderr=backup_err)
+    call_command("restore", "--noinput", stdout=out, stderr=restore_err)
+    for line, text in (
+        (backup_err, "Backing up the database"),
+        (backup_err, "Archiving the uploaded files"),
+        (restore_err, "Restoring the database"),
+        (restore_err, "Restoring the uploaded files"),
+    ):
+        assert (text in line.getvalue()) is shown
+    assert "Backing up" not in out.getvalue()

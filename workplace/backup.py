@@ -229,10 +229,16 @@ def _command_verbosity(verbosity):
     return verbosity if verbosity > 1 else 0
 
 
-def backup(using="default", clean=False, verbosity=0):
+def _announce(on_step, text):
+    if on_step is not None:
+        on_step(text)
+
+
+def backup(using="default", clean=False, verbosity=0, on_step=None):
     """Write the database and every uploaded file into ``BACKUP_DIR``; returns the Backup.
 
     ``clean`` then deletes the oldest backups, keeping the newest ``DBBACKUP_CLEANUP_KEEP``.
+    ``on_step(text)`` is told as each of the two steps starts.
     """
     _require_database(using)
     stamp = new_stamp()
@@ -251,7 +257,9 @@ def backup(using="default", clean=False, verbosity=0):
         "interactive": False,
         "verbosity": _command_verbosity(verbosity),
     }
+    _announce(on_step, f"Backing up the database to {made.database_file}")
     call_command("dbbackup", database=using, output_filename=made.database_file, **common)
+    _announce(on_step, f"Archiving the uploaded files to {made.media_file}")
     call_command("mediabackup", output_filename=made.media_file, **common)
     return made
 
@@ -300,7 +308,7 @@ def _when(stamp):
     return Backup(stamp, "", "").made_at_for_people
 
 
-def restore(found, using="default", verbosity=0):
+def restore(found, using="default", verbosity=0, on_step=None):
     """Replace the database and the uploaded files with those of the Backup ``found``.
 
     Every table of the backup replaces the current one. Uploaded files of the backup replace
@@ -310,6 +318,7 @@ def restore(found, using="default", verbosity=0):
     common = {"interactive": False, "verbosity": _command_verbosity(verbosity)}
     # The restore drops and recreates tables: no connection of this process may hold them.
     connections[using].close()
+    _announce(on_step, f"Restoring the database from {found.database_file}")
     call_command(
         "dbrestore",
         database=using,
@@ -319,6 +328,7 @@ def restore(found, using="default", verbosity=0):
     )
     # The restored content types may carry other ids than the ones this process cached.
     ContentType.objects.clear_cache()
+    _announce(on_step, f"Restoring the uploaded files from {found.media_file}")
     call_command(
         "mediarestore",
         input_filename=found.media_file,

@@ -39,6 +39,7 @@ def progress(iterable=None, *, total=None, desc=None, unit="row", stream=None, *
 
     ``options`` go to tqdm as they are (``unit_scale``, ``bar_format``…).
     """
+    options.setdefault("mininterval", 0.5)  # redrawn twice a second at most, however fast
     return tqdm(
         iterable,
         total=total,
@@ -46,7 +47,41 @@ def progress(iterable=None, *, total=None, desc=None, unit="row", stream=None, *
         unit=unit,
         file=raw_stream(stream),
         disable=not on_terminal(stream),
-        mininterval=0.5,  # redrawn twice a second at most, however fast the rows go
         dynamic_ncols=True,
         **options,
     )
+
+
+# For steps that report nothing until they are done (an import's transaction, a database dump):
+# which step runs, and for how long.
+STEP_LINE = "{desc} ({elapsed})"
+
+
+class Steps:
+    """A line naming the step a command is at, redrawn each second while it runs::
+
+    with Steps(2, stream=self.stderr) as steps:
+        steps.start("Reading the file")
+        ...
+        steps.start("Importing its rows")
+        ...
+    """
+
+    def __init__(self, total, stream=None):
+        self.line = progress(total=total, bar_format=STEP_LINE, stream=stream, mininterval=1)
+        self.started = False
+
+    def start(self, text):
+        """The previous step is done; ``text`` names the one starting."""
+        if self.started:
+            self.line.update()
+        self.started = True
+        self.line.set_description_str(text)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, error_type, error, traceback):
+        if self.started and error_type is None:
+            self.line.update()
+        self.line.close()

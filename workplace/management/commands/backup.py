@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from workplace.backup import BackupError, backup, backup_folder
+from workplace.progress import Steps
 
 
 class Command(BaseCommand):
@@ -21,7 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, database, clean, verbosity, **options):
         try:
-            made = backup(using=database, clean=clean, verbosity=verbosity)
+            with Steps(2, stream=self.stderr) as steps:
+                made = backup(using=database, clean=clean, verbosity=verbosity, on_step=steps.start)
         except BackupError as error:
             raise CommandError(str(error)) from None
         except Exception as error:

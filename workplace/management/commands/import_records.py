@@ -2,13 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from workplace import spreadsheets
 from workplace.audit import acting_as
-from workplace.progress import progress
+from workplace.progress import Steps
 from workplace.resources import RESOURCES
 from workplace.spreadsheets import ImportFileError
-
-# One line on a terminal says which step runs and for how long: reading the file, then checking
-# and writing its rows in one transaction, which reports nothing until it is done.
-STEP_LINE = "{desc} ({elapsed})"
 
 
 class Command(BaseCommand):
@@ -23,14 +19,13 @@ class Command(BaseCommand):
 
     def handle(self, kind, file, dry_run, **options):
         try:
-            with progress(total=2, bar_format=STEP_LINE, stream=self.stderr) as steps:
-                steps.set_description_str(f"Reading {file}")
+            # Reading the file, then checking and writing its rows in one transaction.
+            with Steps(2, stream=self.stderr) as steps:
+                steps.start(f"Reading {file}")
                 rows = spreadsheets.read_file(file)
-                steps.update()
-                steps.set_description_str(f"Importing {max(len(rows) - 1, 0)} rows of {kind}")
+                steps.start(f"Importing {max(len(rows) - 1, 0)} rows of {kind}")
                 with acting_as(None, "import"):
                     outcome = spreadsheets.import_rows(kind, rows, dry_run=dry_run)
-                steps.update()
         except ImportFileError as error:
             raise CommandError("\n".join(str(e) for e in error.errors)) from None
         except OSError as error:

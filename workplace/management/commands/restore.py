@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from workplace.backup import BackupError, backup_folder, find_backup, restore
+from workplace.progress import Steps
 
 YES = "yes"
 
@@ -36,7 +37,8 @@ class Command(BaseCommand):
         if interactive and not self._confirmed(found, database):
             raise CommandError(_("Nothing was restored."))
         try:
-            restore(found, using=database, verbosity=verbosity)
+            with Steps(2, stream=self.stderr) as steps:
+                restore(found, using=database, verbosity=verbosity, on_step=steps.start)
         except Exception as error:
             # dbbackup's connectors and pg_restore fail with their own exceptions; the operator
             # needs their message, not a traceback.
