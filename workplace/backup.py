@@ -14,7 +14,6 @@ date and time (dbbackup's ``DBBACKUP_DATE_FORMAT``):
 
 import dataclasses
 import datetime
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -29,13 +28,13 @@ from dbbackup.storage import get_storage
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connections
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
-from .documents import PrivateStorage
+from .documents import PrivateStorage, SettingFolderStorage
 
 COMPRESSED = ".gz"
 
@@ -45,28 +44,18 @@ class BackupError(Exception):
 
 
 @deconstructible
-class BackupStorage(FileSystemStorage):
-    """Where dbbackup keeps the backups: ``BACKUP_DIR``, read at each use so it can change.
+class BackupStorage(SettingFolderStorage):
+    """Where dbbackup keeps the backups: ``BACKUP_DIR``.
 
     The files hold password hashes and private documents, so only their owner may read them.
     """
+
+    setting = "BACKUP_DIR"
 
     def __init__(self, **options):
         options.setdefault("file_permissions_mode", 0o600)
         options.setdefault("directory_permissions_mode", 0o700)
         super().__init__(**options)
-
-    @property
-    def base_location(self):
-        return settings.BACKUP_DIR
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
 
     def listdir(self, path):
         # Before the first backup the folder does not exist: there is simply nothing in it.

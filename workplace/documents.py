@@ -39,12 +39,15 @@ CONTENT_TYPES = {
 
 
 @deconstructible
-class PrivateStorage(FileSystemStorage):
-    """File storage under ``PRIVATE_MEDIA_ROOT``, read at each use so the setting can change."""
+class SettingFolderStorage(FileSystemStorage):
+    """File storage under the folder a setting names (``setting``), read at each use so the
+    setting can change (tests give each one its own folder)."""
+
+    setting = None
 
     @property
     def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
+        return getattr(settings, self.setting)
 
     @property
     def location(self):
@@ -53,6 +56,13 @@ class PrivateStorage(FileSystemStorage):
     @property
     def base_url(self):
         return None
+
+
+@deconstructible
+class PrivateStorage(SettingFolderStorage):
+    """Minutes, agreement texts, imported and exported files: ``PRIVATE_MEDIA_ROOT``."""
+
+    setting = "PRIVATE_MEDIA_ROOT"
 
 
 def private_storage():
