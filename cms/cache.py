@@ -78,9 +78,13 @@ def _anonymous_read(request):
     return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+# The portal and the admin are never public; the health check must answer from this server's
+# own state, and keep answering when the cache is down: no need to ask the cache about them.
+NEVER_STORED = (*PRIVATE_PREFIXES, "/health/")
+
+
 def _may_be_stored(request):
-    # The portal and the admin are never public: no need to ask the cache about them.
-    return _anonymous_read(request) and not request.path_info.startswith(PRIVATE_PREFIXES)
+    return _anonymous_read(request) and not request.path_info.startswith(NEVER_STORED)
 
 
 def _cacheable_response(response):
@@ -138,7 +142,9 @@ def _key(request):
         (name, value)
         for name, values in request.GET.lists()
         if name in KNOWN_PARAMETERS
-        for value in values[:1]
+        # The value the views read (``QueryDict.get``: the last), so that ``?by=area&by=sector``
+        # cannot store the sector table under the key of ``?by=area``.
+        for value in values[-1:]
     )
     query = urlencode(known)
     path = request.path + ("?" + query if query else "")

@@ -5,7 +5,7 @@ from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 
 # Screens outside the public site speak the language the visitor chose with the switch.
-CHOSEN_LANGUAGE_PREFIXES = ("/portal/", "/admin/", "/django-admin/", "/i18n/", "/documents/")
+CHOSEN_LANGUAGE_PREFIXES = ("/portal/", "/admin/", "/i18n/", "/documents/")
 
 
 def chosen_language(request):

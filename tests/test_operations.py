@@ -64,6 +64,9 @@ def test_with_a_dsn_sentry_starts_with_django_and_without_personal_data():
     [call] = init.call_args_list
     assert call.kwargs["dsn"] == environ["SENTRY_DSN"]
     assert call.kwargs["send_default_pii"] is False
+    # Nor request bodies, nor the values a view held when it failed.
+    assert call.kwargs["max_request_body_size"] == "never"
+    assert call.kwargs["include_local_variables"] is False
     assert (call.kwargs["environment"], call.kwargs["release"]) == ("staging", "2026.12.1")
     assert any(isinstance(i, DjangoIntegration) for i in call.kwargs["integrations"])
 

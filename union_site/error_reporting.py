@@ -17,9 +17,11 @@ def init_sentry(environ=os.environ):
     sentry_sdk.init(
         dsn=dsn,
         integrations=[DjangoIntegration()],
-        # No user names, e-mail or IP addresses, cookies or request bodies in the reports:
-        # officers' accounts and union members' records stay on the site.
+        # No user names, e-mail or IP addresses, cookies, request bodies or the values a view
+        # held in the reports: officers' accounts and union members' records stay on the site.
         send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
         environment=environ.get("SENTRY_ENVIRONMENT") or None,
         release=environ.get("SENTRY_RELEASE") or None,
     )

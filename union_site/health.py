@@ -34,6 +34,18 @@ class WritableStorage(Storage):
 
 
 @dataclasses.dataclass
+class QuietDatabase(Database):
+    """The library's database check, whose failure names no host, database or user: the
+    driver's message (e.g. "failed to resolve host 'db.internal'") stays in the log."""
+
+    def run(self):
+        try:
+            super().run()
+        except ServiceUnavailable as error:
+            raise ServiceUnavailable("The database cannot be reached") from error
+
+
+@dataclasses.dataclass
 class PrivateDocuments(WritableStorage):
     """Minutes, agreements, imports and exports, under ``PRIVATE_MEDIA_ROOT``."""
 
@@ -78,7 +90,7 @@ class BackgroundWorker(HealthCheck):
 
 
 CHECKS = [
-    Database,
+    QuietDatabase,
     Cache,
     (WritableStorage, {"alias": "default"}),
     PrivateDocuments,

@@ -150,6 +150,6 @@ class AuditActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        source = "admin" if request.path.startswith(("/admin/", "/django-admin/")) else "portal"
+        source = "admin" if request.path.startswith("/admin/") else "portal"
         with acting_as(getattr(request, "user", None), source):
             return self.get_response(request)

@@ -58,7 +58,8 @@ STEP_LINE = "{desc} ({elapsed})"
 
 
 class Steps:
-    """A line naming the step a command is at, redrawn each second while it runs::
+    """A line naming the step a command is at, drawn as each step starts and, with the time
+    the steps took, when they are done::
 
     with Steps(2, stream=self.stderr) as steps:
         steps.start("Reading the file")

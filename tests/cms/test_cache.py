@@ -127,3 +127,11 @@ def test_a_period_is_published_even_when_the_cache_cannot_be_cleared(
             periods.publish(period)
     period.refresh_from_db()
     assert period.status == ReportingPeriod.Status.PUBLISHED
+
+
+def test_a_repeated_parameter_cannot_store_one_answer_under_anothers_key(rf):
+    from cms.cache import _key
+
+    twice = rf.get("/api/coverage/2023-h1.json", {"by": ["area", "sector"]})
+    assert _key(twice) == _key(rf.get("/api/coverage/2023-h1.json", {"by": "sector"}))
+    assert _key(twice) != _key(rf.get("/api/coverage/2023-h1.json", {"by": "area"}))
