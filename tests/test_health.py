@@ -4,7 +4,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import caches
 from django.db import OperationalError, connections
 from django.utils import timezone
 
@@ -64,7 +64,9 @@ def test_a_database_that_cannot_be_reached_fails_the_database_check_alone(client
 
 
 def test_a_cache_that_raises_fails_the_cache_check_alone(client, db):
-    with mock.patch.object(LocMemCache, "aset", side_effect=ConnectionError("refused")):
+    # Whichever backend the settings chose (the cache folder, or Redis with REDIS_URL set).
+    backend = type(caches["default"])
+    with mock.patch.object(backend, "aset", side_effect=ConnectionError("refused")):
         response, report = health(client)
     assert response.status_code == 500
     assert failing(report) == {"cache"}
