@@ -39,6 +39,24 @@ def test_debug_is_off_and_sentry_idle_when_nothing_asks_for_them():
     assert shown_by_a_fresh_process(SECRET_KEY=secrets.token_urlsafe(50)) == ["False", "False"]
 
 
+def test_a_checkout_with_nothing_set_runs_its_commands_as_development():
+    assert shown_by_a_fresh_process() == ["True", "False"]
+
+
+def test_the_web_server_with_nothing_set_refuses_to_start():
+    unset = ("DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", "import union_site.wsgi"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in unset},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
 def test_debug_and_sentry_start_when_asked():
     shown = shown_by_a_fresh_process(
         DEBUG="true", SENTRY_DSN="https://public@sentry.example.invalid/1"
