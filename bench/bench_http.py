@@ -165,7 +165,6 @@ def results_page_path(period, undo):
         page = ResultsPage(
             slug=f"ket-qua-{period.slug}",
             title=f"Kết quả {period.name}",
-            title_en=f"Results for {period.slug}",
             period=period,
         )
         home.add_child(instance=page)

@@ -1,5 +1,6 @@
 """The report writer in the Wagtail admin: pick a frozen period, get a draft article."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -31,7 +32,9 @@ class ReportWriterView(FederationOnlyMixin, WagtailAdminTemplateMixin, TemplateV
         context = super().get_context_data(**kwargs)
         periods = ReportingPeriod.objects.filter(status__in=figures.FROZEN).order_by("-end")
         drafts = {}
-        for article in ArticlePage.objects.filter(source_period__in=periods).order_by("-pk"):
+        for article in ArticlePage.objects.filter(
+            source_period__in=periods, locale__language_code=settings.LANGUAGE_CODE
+        ).order_by("-pk"):
             drafts.setdefault(article.source_period_id, article)
         context["periods"] = [
             {

@@ -1,23 +1,27 @@
 """Demo pages for the demo province: the home page text, the 2023-h1 results, one news article.
 
 ``load_demo_pages()`` only creates what is missing, so ``load_demo`` can run again and again;
-pages an editor has since changed are left as they are. Results pages are made by publishing
-a period (``cms.results_pages``); the demo adds its introduction to the 2023-h1 one.
+pages an editor has since changed are left as they are. Every page has its English
+translation (``cms.translations``). Results pages are made by publishing a period
+(``cms.results_pages``); the demo adds its introduction to the 2023-h1 one.
 """
 
 import datetime
+
+from django.conf import settings
 
 from workplace.models import ReportingPeriod
 
 from .models import ArticlePage, HomePage, ensure_home_page
 from .results_pages import bring_up_results_page
+from .translations import ENGLISH, english_home, translate, translation_in
 
 PERIOD = "2023-h1"
 HOME_TITLE = "Dân chủ ở cơ sở tại nơi làm việc tỉnh Lạng Sơn"
 ARTICLE_SLUG = "ket-qua-dan-chu-co-so-6-thang-dau-nam-2023"
+ARTICLE_SLUG_EN = "workplace-democracy-results-first-half-2023"
 
 HOME_TEXT = {
-    "title_en": "Workplace democracy in Lạng Sơn province",
     "intro": (
         "<p>Trang này công bố kết quả thực hiện dân chủ ở cơ sở tại nơi làm việc của các công "
         "đoàn cơ sở trong doanh nghiệp ngoài nhà nước và đơn vị sự nghiệp ngoài công lập tỉnh "
@@ -25,7 +29,10 @@ HOME_TEXT = {
         "việc. Liên đoàn Lao động tỉnh tổng hợp số liệu theo từng kỳ báo cáo và chỉ công bố số "
         "liệu đã được chốt.</p>"
     ),
-    "intro_en": (
+}
+HOME_TEXT_EN = {
+    "title": "Workplace democracy in Lạng Sơn province",
+    "intro": (
         "<p>This site reports how grassroots unions in the non-state enterprises and non-public "
         "service units of Lạng Sơn province put workplace democracy into practice: worker "
         "conferences, collective agreements and dialogues at the workplace. The provincial "
@@ -135,33 +142,46 @@ def _publish(page):
     return page
 
 
+def _write_once(page, **fields):
+    """Write ``fields`` on ``page`` and publish it, unless it already has an introduction
+    (an editor's, or the demo's from an earlier run)."""
+    if not page.intro:
+        for name, value in fields.items():
+            setattr(page, name, value)
+        _publish(page)
+
+
 def _home():
     home = ensure_home_page(HOME_TITLE)
-    if not home.intro and not home.intro_en:
-        for field, value in HOME_TEXT.items():
-            setattr(home, field, value)
-        _publish(home)
+    _write_once(home, **HOME_TEXT)
+    _write_once(english_home(home), **HOME_TEXT_EN)
     return HomePage.objects.get(pk=home.pk)
 
 
 def _results_page(period):
     """The period's results page, which publishing made; the demo only writes its intro."""
     page = bring_up_results_page(period)
-    if not page.intro and not page.intro_en:
-        page.intro = (
+    _write_once(
+        page,
+        intro=(
             "<p>Kết quả thực hiện dân chủ ở cơ sở tại nơi làm việc trong 6 tháng đầu năm "
             "2023, theo số liệu Liên đoàn Lao động tỉnh đã chốt và công bố.</p>"
-        )
-        page.intro_en = (
+        ),
+    )
+    _write_once(
+        translation_in(page, ENGLISH),
+        intro=(
             "<p>How workplace democracy was carried out in the first half of 2023, from the "
             "figures the provincial labour federation froze and published.</p>"
-        )
-        _publish(page)
+        ),
+    )
     return page
 
 
 def _article(home, period, results):
-    page = ArticlePage.objects.filter(slug=ARTICLE_SLUG).first()
+    page = ArticlePage.objects.filter(
+        slug=ARTICLE_SLUG, locale__language_code=settings.LANGUAGE_CODE
+    ).first()
     if page is None:
         page = ArticlePage(
             slug=ARTICLE_SLUG,
@@ -169,25 +189,30 @@ def _article(home, period, results):
                 "Hơn chín phần mười đơn vị thuộc diện đã tổ chức hội nghị người lao động "
                 "trong 6 tháng đầu năm 2023"
             ),
-            title_en=(
-                "More than nine in ten units concerned held a worker conference in the first "
-                "half of 2023"
-            ),
             date=datetime.date(2023, 7, 20),
             summary=(
                 "Liên đoàn Lao động tỉnh Lạng Sơn công bố kết quả thực hiện dân chủ ở cơ sở tại "
                 "nơi làm việc trong khu vực ngoài nhà nước sáu tháng đầu năm 2023."
             ),
-            summary_en=(
-                "The Lạng Sơn provincial labour federation publishes how workplace democracy "
-                "was carried out in the non-state sector in the first half of 2023."
-            ),
             body=_article_body(period, results),
-            body_en=_article_body_en(period, results),
             source_period=period,
         )
         home.add_child(instance=page)
         _publish(page)
+    translate(
+        page,
+        ARTICLE_SLUG_EN,
+        title=(
+            "More than nine in ten units concerned held a worker conference in the first "
+            "half of 2023"
+        ),
+        summary=(
+            "The Lạng Sơn provincial labour federation publishes how workplace democracy "
+            "was carried out in the non-state sector in the first half of 2023."
+        ),
+        # Its link to the results page leads to the results page in the reader's language.
+        body=_article_body_en(period, results),
+    )
     return page
 
 

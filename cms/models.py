@@ -1,8 +1,8 @@
 """Public pages: the home page, a results page per period, and articles with live figures.
 
-Text written by people has an English twin (``intro`` and ``intro_en``, ``body`` and
-``body_en``); a page shows the twin of the reader's language and falls back to Vietnamese when
-the English one is empty. Figures come from published snapshots only (see ``cms.figures``).
+Each page is written in one language: Vietnamese pages at ``/…``, their English translations
+at ``/en/…`` (``cms.translations``). Figures come from published snapshots only (see
+``cms.figures``); figure blocks read them in the reader's language.
 """
 
 import logging
@@ -12,12 +12,12 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageManager, Site
+from wagtail.models import Locale, Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -26,71 +26,45 @@ from workplace.models import ReportingPeriod
 
 from . import figures
 from .blocks import ArticleStreamBlock
+from .translations import english_home
 
 PUBLISHED = ReportingPeriod.Status.PUBLISHED
 logger = logging.getLogger(__name__)
 
 
-def _has_content(value):
-    if hasattr(value, "raw_data"):  # a StreamValue
-        return len(value) > 0
-    return bool(value and str(value).strip())
-
-
-class BilingualPage(Page):
-    """A page whose human-written fields have an English twin named ``<field>_en``."""
-
-    title_en = models.CharField(gettext_lazy("English title"), max_length=255, blank=True)
-
-    search_fields = Page.search_fields + [index.SearchField("title_en")]
+class PublicPage(Page):
+    """A page of the public site, in Vietnamese or in English (its locale: cms.translations)."""
 
     class Meta:
         abstract = True
 
-    def for_language(self, name):
-        english = getattr(self, f"{name}_en", None)
-        if figures.english_active() and _has_content(english):
-            return english
-        return getattr(self, name)
-
-    @property
-    def display_title(self):
-        return self.for_language("title")
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["heading"] = self.display_title
+        context["heading"] = self.title
         return context
 
     def get_sitemap_urls(self, request=None):
-        """The page in both languages (Vietnamese at /…, English at /en/…), at the public
-        address ``SITE_URL`` whatever address the sitemap was asked for at."""
-        entries = []
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                parts = self.get_url_parts(request)
-            if parts is not None and parts[2] is not None:
-                entries.append(
-                    {
-                        "location": site_address.absolute_url(parts[2]),
-                        "lastmod": self.last_published_at or self.latest_revision_created_at,
-                    }
-                )
-        return entries
+        """The page at the public address ``SITE_URL``, whatever address the sitemap was
+        asked for at (its translation is an item of the sitemap of its own)."""
+        parts = self.get_url_parts(request)
+        if parts is None or parts[2] is None:
+            return []
+        return [
+            {
+                "location": site_address.absolute_url(parts[2]),
+                "lastmod": self.last_published_at or self.latest_revision_created_at,
+            }
+        ]
 
 
-class HomePage(BilingualPage):
+class HomePage(PublicPage):
     intro = RichTextField(gettext_lazy("introduction"), blank=True)
-    intro_en = RichTextField(gettext_lazy("introduction in English"), blank=True)
 
     content_panels = Page.content_panels + [
-        FieldPanel("title_en"),
         FieldPanel("intro"),
-        FieldPanel("intro_en"),
     ]
-    search_fields = BilingualPage.search_fields + [
+    search_fields = PublicPage.search_fields + [
         index.SearchField("intro"),
-        index.SearchField("intro_en"),
     ]
 
     max_count = 1
@@ -101,7 +75,7 @@ class HomePage(BilingualPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["intro"] = self.for_language("intro")
+        context["intro"] = self.intro
         latest = figures.latest_published_period()
         data = figures.period_figures(latest)
         if data is not None:
@@ -115,10 +89,10 @@ class HomePage(BilingualPage):
                     previous_data["totals"] if previous_data else None,
                     previous_data["period_label"] if previous_data else "",
                 ),
-                "page_url": results_page_url(latest, request),
+                "page_url": results_page_url(latest, request, self.locale),
             }
         published = list(figures.published_periods().order_by("-end", "start"))
-        page_urls = results_page_urls(published, request)
+        page_urls = results_page_urls(published, request, self.locale)
         context["periods"] = [
             {
                 "label": figures.period_label(period),
@@ -128,11 +102,11 @@ class HomePage(BilingualPage):
             }
             for period in published
         ]
-        articles = ArticlePage.objects.live().public().publicly_visible()
+        articles = ArticlePage.objects.live().public().publicly_visible().filter(locale=self.locale)
         context["articles"] = [
             {
                 "url": article.get_url(request),
-                "title": article.display_title,
+                "title": article.title,
                 "date": figures.format_day(article.shown_date) if article.shown_date else "",
             }
             for article in articles.order_by("-first_published_at")[:5]
@@ -140,15 +114,20 @@ class HomePage(BilingualPage):
         return context
 
 
-def results_page_url(period, request=None):
-    page = ResultsPage.objects.live().public().filter(period=period).order_by("path").first()
+def _live_results_pages(locale=None):
+    """Live public results pages in ``locale`` (the reader's language by default)."""
+    return ResultsPage.objects.live().public().filter(locale=locale or Locale.get_active())
+
+
+def results_page_url(period, request=None, locale=None):
+    page = _live_results_pages(locale).filter(period=period).order_by("path").first()
     return page.get_url(request) if page else None
 
 
-def results_page_urls(periods, request=None):
+def results_page_urls(periods, request=None, locale=None):
     """{period id: URL of its first results page} for all ``periods`` in one query, so a list
     of periods does not look each page up on its own."""
-    pages = ResultsPage.objects.live().public().filter(period__in=periods).order_by("path")
+    pages = _live_results_pages(locale).filter(period__in=periods).order_by("path")
     urls = {}
     for page in pages:
         urls.setdefault(page.period_id, page.get_url(request))
@@ -163,7 +142,7 @@ class ResultsQuerySet(PageQuerySet):
         return self.exclude(period__status=PUBLISHED)
 
 
-class ResultsPage(BilingualPage):
+class ResultsPage(PublicPage):
     period = models.ForeignKey(
         ReportingPeriod,
         on_delete=models.PROTECT,
@@ -176,17 +155,13 @@ class ResultsPage(BilingualPage):
         ),
     )
     intro = RichTextField(gettext_lazy("introduction"), blank=True)
-    intro_en = RichTextField(gettext_lazy("introduction in English"), blank=True)
 
     content_panels = Page.content_panels + [
-        FieldPanel("title_en"),
         FieldPanel("period"),
         FieldPanel("intro"),
-        FieldPanel("intro_en"),
     ]
-    search_fields = BilingualPage.search_fields + [
+    search_fields = PublicPage.search_fields + [
         index.SearchField("intro"),
-        index.SearchField("intro_en"),
         index.FilterField("period"),
     ]
 
@@ -213,7 +188,7 @@ class ResultsPage(BilingualPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["intro"] = self.for_language("intro")
+        context["intro"] = self.intro
         data = figures.period_figures(self.period)
         context["figures"] = data
         if data is None:
@@ -266,7 +241,7 @@ class ArticleQuerySet(PageQuerySet):
         return self.exclude(_stated_periods_published())
 
 
-class ArticlePage(BilingualPage):
+class ArticlePage(PublicPage):
     date = models.DateField(
         gettext_lazy("date"),
         null=True,
@@ -274,11 +249,7 @@ class ArticlePage(BilingualPage):
         help_text=gettext_lazy("Shown with the article; the first publication date if empty."),
     )
     summary = models.TextField(gettext_lazy("summary"), blank=True)
-    summary_en = models.TextField(gettext_lazy("summary in English"), blank=True)
     body = StreamField(ArticleStreamBlock(), verbose_name=gettext_lazy("body"), blank=True)
-    body_en = StreamField(
-        ArticleStreamBlock(), verbose_name=gettext_lazy("body in English"), blank=True
-    )
     source_period = models.ForeignKey(
         ReportingPeriod,
         on_delete=models.SET_NULL,
@@ -305,23 +276,17 @@ class ArticlePage(BilingualPage):
     )
 
     content_panels = Page.content_panels + [
-        FieldPanel("title_en"),
         FieldPanel("date"),
         FieldPanel("summary"),
         FieldPanel("body"),
-        MultiFieldPanel(
-            [FieldPanel("summary_en"), FieldPanel("body_en")], heading=gettext_lazy("English")
-        ),
     ]
     settings_panels = Page.settings_panels + [
         FieldPanel("source_period"),
         FieldPanel("compared_period"),
     ]
-    search_fields = BilingualPage.search_fields + [
+    search_fields = PublicPage.search_fields + [
         index.SearchField("summary"),
-        index.SearchField("summary_en"),
         index.SearchField("body"),
-        index.SearchField("body_en"),
         index.FilterField("source_period"),
         index.FilterField("compared_period"),
     ]
@@ -363,8 +328,8 @@ class ArticlePage(BilingualPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["summary"] = self.for_language("summary")
-        context["body"] = self.for_language("body")
+        context["summary"] = self.summary
+        context["body"] = self.body
         context["date"] = figures.format_day(self.shown_date) if self.shown_date else ""
         return context
 
@@ -376,10 +341,15 @@ def hidden_page_ids():
     )
 
 
+def vietnamese_home():
+    """The home page in the site's first language (the English one is its translation)."""
+    return HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
+
+
 def ensure_home_page(title, intro=""):
-    """Make a HomePage the root of the default site, replacing Wagtail's welcome page, and
-    give the site the public address (``follow_site_address``)."""
-    home = HomePage.objects.first()
+    """Make a HomePage the root of the default site, replacing Wagtail's welcome page, give
+    it its English translation, and give the site the public address (``follow_site_address``)."""
+    home = vietnamese_home()
     if home is None:
         root = Page.get_first_root_node()
         home = HomePage(title=title, slug="home-udt", intro=intro)
@@ -398,6 +368,7 @@ def ensure_home_page(title, intro=""):
         if welcome.specific_class is Page and not welcome.get_children().exists():
             welcome.delete()
     follow_site_address(site)
+    english_home(home)
     return home
 
 

@@ -22,7 +22,8 @@ from workplace.indicators import (
 )
 
 from . import figures
-from .models import ArticlePage, HomePage
+from .models import ArticlePage, vietnamese_home
+from .translations import free_slug, translate
 
 
 def _number(value, language):
@@ -216,15 +217,6 @@ def _stream(paragraphs, period):
     ]
 
 
-def _free_slug(parent, base):
-    taken = set(parent.get_children().values_list("slug", flat=True))
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def report_content(period):
     """Title, summary and body of the report of ``period``, in both languages."""
     if not period.is_frozen or not period.snapshot:
@@ -255,14 +247,19 @@ def report_content(period):
     }
 
 
+ENGLISH_FIELDS = ("title_en", "summary_en", "body_en")
+
+
 def write_report(period, user=None):
-    """Create the draft article of ``period`` under the home page and return it."""
+    """Create the draft article of ``period`` under the home page, and its English
+    translation as a draft beside it; return the Vietnamese one."""
     content = report_content(period)
-    home = HomePage.objects.first()
+    english = {name.removesuffix("_en"): content.pop(name) for name in ENGLISH_FIELDS}
+    home = vietnamese_home()
     if home is None:
         raise ValidationError(_("Create the home page before writing a report."))
     article = ArticlePage(
-        slug=_free_slug(home, slugify(f"bao-cao-{period.slug}")),
+        slug=free_slug(home, slugify(f"bao-cao-{period.slug}")),
         live=False,
         owner=user,
         source_period=period,
@@ -270,4 +267,5 @@ def write_report(period, user=None):
     )
     home.add_child(instance=article)
     article.save_revision(user=user, log_action=True)
+    translate(article, slugify(f"report-{period.slug}"), publish=False, user=user, **english)
     return article

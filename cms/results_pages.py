@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 
 from . import figures
 from .cache import clear_public_cache
-from .models import HomePage, ResultsPage
+from .models import ResultsPage, vietnamese_home
+from .translations import ENGLISH, free_slug, translate, translation_in
 
 logger = logging.getLogger(__name__)
 
 SLUG_PREFIX = "ket-qua-"  # Vietnamese for "results of": /ket-qua-2023-h1/
+ENGLISH_SLUG_PREFIX = "results-"  # its English page: /en/results-2023-h1/
 
 
 def results_titles(period):
@@ -33,44 +35,48 @@ def results_titles(period):
     return title, title_en
 
 
-def free_slug(parent, wanted):
-    """``wanted``, or ``wanted-2``, ``wanted-3``… if a page beside it already has that slug."""
-    taken = set(parent.get_children().values_list("slug", flat=True))
-    slug, number = wanted, 2
-    while slug in taken:
-        slug, number = f"{wanted}-{number}", number + 1
-    return slug
-
-
 def bring_up_results_page(period):
-    """The period's live results page, brought back or created; None without a home page."""
-    pages = ResultsPage.objects.filter(period=period).order_by("path")
-    live = pages.live().first()
-    if live is not None:
-        return live
-    page = pages.first()
-    if page is not None:
+    """The period's live Vietnamese results page, brought back or created, with its English
+    translation; None without a home page."""
+    pages = ResultsPage.objects.filter(
+        period=period, locale__language_code=settings.LANGUAGE_CODE
+    ).order_by("path")
+    page = pages.live().first()
+    if page is None and (page := pages.first()) is not None:
         # Taken down when the period was unlocked: back with its text as last saved.
-        (page.get_latest_revision() or page.save_revision()).publish()
-        return page
-    home = HomePage.objects.first()
+        _republish(page)
+    if page is None:
+        page = _new_results_page(period)
+    if page is None:
+        return None
+    english = translation_in(page, ENGLISH)
+    if english is not None and not english.live:
+        _republish(english)
+    elif english is None:
+        _title, title_en = results_titles(period)
+        translate(page, ENGLISH_SLUG_PREFIX + period.slug, title=title_en)
+    return page
+
+
+def _republish(page):
+    (page.get_latest_revision() or page.save_revision()).publish()
+
+
+def _new_results_page(period):
+    home = vietnamese_home()
     if home is None:
         logger.warning("No home page yet: period %s has no results page", period.slug)
         return None
-    title, title_en = results_titles(period)
-    page = ResultsPage(
-        slug=free_slug(home, SLUG_PREFIX + period.slug),
-        title=title,
-        title_en=title_en,
-        period=period,
-    )
+    title, _title_en = results_titles(period)
+    page = ResultsPage(slug=free_slug(home, SLUG_PREFIX + period.slug), title=title, period=period)
     home.add_child(instance=page)
     page.save_revision().publish()
     return page
 
 
 def take_down_results_pages(period):
-    """Unpublish the period's results pages; they are kept for its next publication."""
+    """Unpublish the period's results pages in every language; they are kept for its next
+    publication."""
     for page in ResultsPage.objects.filter(period=period).live():
         page.unpublish()
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from workplace.compliance import BREAKDOWNS, coverage_report, report_csv
 from workplace.downloads import CONTENT_TYPES, attachment
@@ -320,13 +320,20 @@ def bounded_query(text):
 
 
 def search(request):
-    """Search the live public pages, leaving out those whose period is not published."""
+    """Search the live public pages in the reader's language, leaving out those whose period
+    is not published."""
     query, shortened = bounded_query(request.GET.get("q", ""))
     page = None
     if query:
         # Specific pages straight from the search: one query per page type for the whole
         # page of results, rather than one per result for its title and URL.
-        pages = Page.objects.live().public().exclude(pk__in=hidden_page_ids()).specific()
+        pages = (
+            Page.objects.live()
+            .public()
+            .filter(locale=Locale.get_active())
+            .exclude(pk__in=hidden_page_ids())
+            .specific()
+        )
         paginator = Paginator(pages.search(query), SEARCH_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
     results = []
@@ -334,7 +341,7 @@ def search(request):
         specific = found.specific
         results.append(
             {
-                "title": getattr(specific, "display_title", specific.title),
+                "title": specific.title,
                 "url": specific.get_url(request),
             }
         )

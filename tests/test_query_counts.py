@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cms.models import ArticlePage, ResultsPage, ensure_home_page
+from cms.translations import translate
 from workplace import audit, periods
 from workplace.models import Area, ImportLog, ReportingPeriod, UnionBody, WorkerConference
 
@@ -199,9 +200,11 @@ class Province:
         )
         self.home.add_child(instance=page)
         page.save_revision().publish()
+        # The English home page lists the English translations.
+        translate(page, f"news-{self.articles}", title=f"News {self.articles}")
 
     def results_url(self):
-        return ResultsPage.objects.get(period=self.period).url
+        return ResultsPage.objects.get(locale__language_code="vi", period=self.period).url
 
 
 # --- the pages --------------------------------------------------------------------------------

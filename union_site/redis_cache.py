@@ -4,9 +4,22 @@
 backend makes one for every cache call. On a page served from the public cache that was a
 third of the work. A client is safe to share between threads: each command takes a
 connection from the pool it was made with.
+
+A single ``get`` or ``set`` that cannot reach Redis is a miss, not an error: Wagtail keeps
+the addresses of the site's home pages in the cache and asks for them whenever it writes a
+link to a page, so an outage would otherwise take every public page down with it. The
+public cache (``cms/cache.py``) reads with ``get_many`` and the health check with ``aget``,
+which still raise, so the one serves pages uncached and the other reports the outage.
 """
 
+import logging
+
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
 class ReusedClients(RedisCacheClient):
@@ -26,3 +39,16 @@ class SharedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClients
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except UNREACHABLE:
+            logger.warning("The cache cannot be reached; %s is looked up afresh", key)
+            return default
+
+    def set(self, key, value, timeout=None, version=None):
+        try:
+            super().set(key, value, timeout, version)
+        except UNREACHABLE:
+            logger.warning("The cache cannot be reached; %s is not kept", key)

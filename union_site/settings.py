@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.simple_translation",
     "wagtail.sites",
     "workplace.apps.UsersAppConfig",
     "wagtail.snippets",
@@ -331,7 +332,11 @@ WAGTAIL_WORKFLOW_ENABLED = False
 # The public address for links sent by e-mail, the sitemap and Wagtail (see site_address.py).
 WAGTAILADMIN_BASE_URL = site_url(env("SITE_URL", "http://127.0.0.1:8000"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAIL_I18N_ENABLED = False
+# The English site is a translation of the Vietnamese one in Wagtail's locales: each page has
+# an English twin page with its own slug (cms/translations.py); staff make one with the
+# admin's "Translate" action.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # --- Operators: logs and error reports -------------------------------------------------------
 # One JSON object per line on standard error (time, level, logger, message, and in a request

@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.cache import cache_public
+from cms.sitemap import PublicSitemap
 from cms.urls import api_urlpatterns, page_urlpatterns
 
 urlpatterns = [
@@ -16,7 +17,12 @@ urlpatterns = [
     # Open data and the sitemap are the same in every language.
     path("api/coverage/", include(api_urlpatterns)),
     path("api/v1/", include("cms.api")),
-    path("sitemap.xml", cache_public(sitemap), name="sitemap"),
+    path(
+        "sitemap.xml",
+        cache_public(sitemap),
+        {"sitemaps": {"pages": PublicSitemap}},
+        name="sitemap",
+    ),
     # For load balancers and monitors: no login, never cached (union_site/health.py).
     path("health/", include("union_site.health")),
 ]

@@ -1,9 +1,16 @@
-"""The language links of public pages: hreflang alternates and the language switch."""
+"""The language links of public pages: hreflang alternates and the language switch.
+
+A Wagtail page's version in another language is its translation (``cms.translations``), at
+its own address with its own slug; a page nobody translated has no alternate, and the switch
+leads to the nearest page above it that has a translation. Other public screens (search, the
+developers page) have the same path in each language, under ``/en/`` for English.
+"""
 
 from django import template
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
+from wagtail.models import Page
 
 register = template.Library()
 
@@ -12,22 +19,56 @@ NATIVE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 @register.simple_tag(takes_context=True)
 def language_versions(context):
-    """This URL in every language: absolute address, code, native name, whether current."""
+    """This page in every language: absolute address, code, native name, whether current, and
+    whether it is this very page translated (an hreflang alternate) or only a page above it."""
     request = context.get("request")
     if request is None or not _host_allowed(request):
         # A server error page has no request, and the page refusing a host must not name it.
         return []
     current = context.get("LANGUAGE_CODE") or settings.LANGUAGE_CODE
-    path = request.get_full_path()
+    page = context.get("page")
+    if isinstance(page, Page) and page.pk and not getattr(request, "is_preview", False):
+        urls = _translated_page_urls(page, request)
+    else:
+        path = request.get_full_path()
+        urls = {code: (translate_url(path, code), True) for code, _name in settings.LANGUAGES}
     return [
         {
             "code": code,
             "name": NATIVE_NAMES.get(code, code),
-            "url": request.build_absolute_uri(translate_url(path, code)),
+            "url": request.build_absolute_uri(urls[code][0]),
+            "alternate": urls[code][1],
             "current": code == current,
         }
         for code, _name in settings.LANGUAGES
+        if code in urls
     ]
+
+
+def _translated_page_urls(page, request):
+    """{language: (URL, whether it is ``page`` itself)} from the live public translations of
+    ``page`` and of the pages above it, the deepest found in each language (two queries)."""
+    keys = list(
+        page.get_ancestors(inclusive=True).filter(depth__gt=1).values_list("translation_key")
+    )
+    found = {}
+    candidates = (
+        Page.objects.live()
+        .public()
+        .filter(translation_key__in=[key for (key,) in keys])
+        .select_related("locale")
+        .order_by("-depth")
+    )
+    query = request.META.get("QUERY_STRING", "")
+    for candidate in candidates:
+        code = candidate.locale.language_code
+        if code in found:
+            continue
+        exact = candidate.translation_key == page.translation_key
+        url = candidate.get_url(request)
+        if url is not None:
+            found[code] = (f"{url}?{query}" if exact and query else url, exact)
+    return found
 
 
 def _host_allowed(request):

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from cms.models import ArticlePage, HomePage, ResultsPage, ensure_home_page
+from cms.translations import english_home, translate
 from workplace.indicators import Figures
 from workplace.models import ReportingPeriod
 
@@ -156,10 +157,11 @@ def make_period(db):
 @pytest.fixture
 def home(db):
     home = ensure_home_page("Dân chủ ở cơ sở tại nơi làm việc")
-    home.title_en = "Workplace democracy"
     home.intro = "<p>Lời giới thiệu bằng tiếng Việt.</p>"
-    home.intro_en = "<p>An introduction in English.</p>"
     home.save_revision().publish()
+    english = english_home(home)
+    english.intro = "<p>An introduction in English.</p>"
+    english.save_revision().publish()
     return HomePage.objects.get(pk=home.pk)
 
 
@@ -183,26 +185,35 @@ def add_page(parent, page):
 
 @pytest.fixture
 def make_results_page(home):
-    def make(period, slug=None, **fields):
+    def make(period, slug=None, english=True, title_en=None, **fields):
+        """A results page, with its English translation at /en/results-<period>/ unless
+        ``english`` is false."""
         fields.setdefault("title", f"Kết quả {period.name}")
-        fields.setdefault("title_en", f"Results for {period.slug}")
         page = ResultsPage(slug=slug or f"ket-qua-{period.slug}", period=period, **fields)
-        return add_page(home, page)
+        page = add_page(home, page)
+        if english:
+            title_en = title_en or f"Results for {period.slug}"
+            translate(page, f"results-{period.slug}", title=title_en)
+        return page
 
     return make
 
 
 @pytest.fixture
 def make_article(home):
-    def make(slug, body=(), body_en=(), **fields):
+    def make(slug, body=(), body_en=None, title_en=None, english=True, **fields):
+        """An article and, unless ``english`` is false, its English translation at
+        /en/<slug>-en/: a copy of it, with ``title_en`` and ``body_en`` when given."""
         page = ArticlePage(
-            title=fields.pop("title", f"Bài viết {slug}"),
-            slug=slug,
-            body=list(body),
-            body_en=list(body_en),
-            **fields,
+            title=fields.pop("title", f"Bài viết {slug}"), slug=slug, body=list(body), **fields
         )
-        return add_page(home, page)
+        page = add_page(home, page)
+        if english:
+            text = {"title": title_en} if title_en else {}
+            if body_en is not None:
+                text["body"] = list(body_en)
+            translate(page, f"{slug}-en", **text)
+        return page
 
     return make
 

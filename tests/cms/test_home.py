@@ -12,7 +12,8 @@ def test_home_page_is_served_at_the_site_root(client, db):
 def test_home_page_is_created_once(db):
     ensure_home_page("Một")
     ensure_home_page("Hai")
-    assert HomePage.objects.count() == 1
+    assert HomePage.objects.filter(locale__language_code="vi").count() == 1
+    assert HomePage.objects.count() == 2  # and its English translation
 
 
 def test_home_shows_the_latest_published_headline(client, home, h1_2022, h1_2023):

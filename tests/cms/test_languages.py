@@ -1,10 +1,13 @@
-"""Vietnamese at /…, English at /en/…, each page pointing at the other with hreflang."""
+"""Vietnamese at /…, English translations at /en/… with English slugs, each page pointing at
+its translation with hreflang."""
 
 import re
 
 from django.conf import settings
 
-from .conftest import paragraph
+from cms.translations import translation_in
+
+from .conftest import figure_block, paragraph
 
 
 def alternates(html):
@@ -13,13 +16,14 @@ def alternates(html):
 
 def test_english_pages_are_in_english(client, home, h1_2023, make_results_page):
     page = make_results_page(h1_2023)
-    for url in ("/en/", "/en" + page.url):
+    for url in ("/en/", "/en/results-2023-h1/"):
         html = client.get(url).content.decode()
         assert '<html lang="en">' in html
         assert "Skip to main content" in html
         assert "95/104 (91.3%)" in html
     assert "Workplace democracy" in client.get("/en/").content.decode()
     assert "An introduction in English." in client.get("/en/").content.decode()
+    assert translation_in(page, "en").url == "/en/results-2023-h1/"
 
 
 def test_vietnamese_is_the_default_language(client, home, h1_2023):
@@ -29,13 +33,13 @@ def test_vietnamese_is_the_default_language(client, home, h1_2023):
     assert "An introduction in English." not in html
 
 
-def test_pages_link_to_each_other_with_hreflang(client, home, h1_2023, make_results_page):
+def test_pages_link_to_their_translation_with_hreflang(client, home, h1_2023, make_results_page):
     path = make_results_page(h1_2023).url
     vietnamese = alternates(client.get(path).content.decode())
-    english = alternates(client.get("/en" + path).content.decode())
+    english = alternates(client.get("/en/results-2023-h1/").content.decode())
     expected = {
         "vi": f"http://testserver{path}",
-        "en": f"http://testserver/en{path}",
+        "en": "http://testserver/en/results-2023-h1/",
         "x-default": f"http://testserver{path}",
     }
     assert vietnamese == expected
@@ -49,27 +53,59 @@ def test_the_header_links_to_the_other_language(client, home):
     assert re.search(r'<a href="http://testserver/" hreflang="vi" lang="vi"', english)
 
 
-def test_an_empty_english_twin_falls_back_to_vietnamese(client, make_article):
+def test_a_page_nobody_translated_has_no_english_address(client, make_article):
     article = make_article(
-        "chi-tieng-viet", title="Chỉ có tiếng Việt", body=[paragraph("Nội dung tiếng Việt.")]
+        "chi-tieng-viet",
+        title="Chỉ có tiếng Việt",
+        body=[paragraph("Nội dung tiếng Việt.")],
+        english=False,
     )
-    html = client.get("/en" + article.url).content.decode()
-    assert '<html lang="en">' in html
-    assert "Chỉ có tiếng Việt" in html and "Nội dung tiếng Việt." in html
+    assert client.get("/en" + article.url).status_code == 404
+    html = client.get(article.url).content.decode()
+    # No alternate to name; the switch leads to the English home page instead.
+    assert alternates(html) == {
+        "vi": f"http://testserver{article.url}",
+        "x-default": f"http://testserver{article.url}",
+    }
+    assert re.search(r'<a href="http://testserver/en/" hreflang="en" lang="en">', html)
+    assert "Chỉ có tiếng Việt" not in client.get("/en/").content.decode()
 
 
-def test_english_body_replaces_the_vietnamese_one(client, make_article):
+def test_the_english_translation_has_its_own_slug_and_text(client, make_article):
     article = make_article(
         "hai-thu-tieng",
         title_en="In two languages",
         body=[paragraph("Nội dung tiếng Việt.")],
         body_en=[paragraph("English content.")],
     )
-    path = article.url
-    english = client.get("/en" + path).content.decode()
+    english_page = translation_in(article, "en")
+    assert english_page.url == "/en/hai-thu-tieng-en/"
+    english = client.get(english_page.url).content.decode()
     assert "In two languages" in english and "English content." in english
     assert "Nội dung tiếng Việt." not in english
-    assert "English content." not in client.get(path).content.decode()
+    assert "English content." not in client.get(article.url).content.decode()
+    assert "In two languages" in client.get("/en/").content.decode()
+    assert "In two languages" not in client.get("/").content.decode()
+
+
+def test_a_translation_keeps_the_figure_blocks_in_the_readers_language(
+    client, h1_2023, make_article
+):
+    article = make_article("so-lieu", body=[figure_block(h1_2023, "conference")])
+    english = client.get(translation_in(article, "en").url).content.decode()
+    assert "95/104 (91.3%)" in english
+    assert "95/104 (91,3%)" in client.get(article.url).content.decode()
+
+
+def test_an_article_links_to_the_results_page_in_the_readers_language(
+    client, h1_2023, make_results_page, make_article
+):
+    results = make_results_page(h1_2023)
+    link = f'<p><a linktype="page" id="{results.pk}">kết quả</a></p>'
+    article = make_article("lien-ket", body=[{"type": "paragraph", "value": link}])
+    assert 'href="/ket-qua-2023-h1/"' in client.get(article.url).content.decode()
+    english = client.get(translation_in(article, "en").url).content.decode()
+    assert 'href="/en/results-2023-h1/"' in english
 
 
 def test_the_portal_keeps_the_language_the_visitor_chose(client, db):

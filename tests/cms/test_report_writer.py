@@ -7,6 +7,7 @@ from django.urls import reverse
 from cms.admin_views import WriteReportView
 from cms.models import ArticlePage
 from cms.report_writer import report_content
+from cms.translations import translation_in
 
 URL = "/admin/reports/write/{}/"
 
@@ -28,7 +29,7 @@ def test_the_url_names_are_stable():
 
 def test_writing_the_report_creates_a_draft_with_the_snapshot_figures(staff_client, home, h1_2023):
     response = staff_client.post(URL.format("2023-h1"))
-    article = ArticlePage.objects.get()
+    article = ArticlePage.objects.get(locale__language_code="vi")
     assert response.status_code == 302
     assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[article.pk])
     assert not article.live
@@ -38,7 +39,11 @@ def test_writing_the_report_creates_a_draft_with_the_snapshot_figures(staff_clie
     assert (
         article.title == "Kết quả thực hiện dân chủ ở cơ sở tại nơi làm việc 6 tháng đầu năm 2023"
     )
-    assert article.title_en == "Workplace democracy results for the first half of 2023"
+    translated = translation_in(article, "en")
+    assert translated.title == "Workplace democracy results for the first half of 2023"
+    assert (translated.slug, translated.live) == ("report-2023-h1", False)
+    assert translated.source_period_id == h1_2023.pk
+    assert translated.latest_revision is not None
 
     vietnamese = texts(article.body)
     assert "toàn tỉnh có 141 công đoàn cơ sở" in vietnamese
@@ -49,7 +54,7 @@ def test_writing_the_report_creates_a_draft_with_the_snapshot_figures(staff_clie
     assert "100 cuộc đối thoại định kỳ và 32 cuộc đối thoại đột xuất" in vietnamese
     assert "Chưa có số liệu cùng kỳ năm trước" in vietnamese
 
-    english = texts(article.body_en)
+    english = texts(translated.body)
     assert "the province had 141 grassroots unions" in english
     assert "104 units had to hold a worker conference" in english
     assert "95/104 units (91.3%) held a worker conference" in english
@@ -103,7 +108,7 @@ def test_a_locked_period_gets_a_draft_too(staff_client, home, make_period):
     make_period("2024-h1", "6 tháng đầu năm 2024", "2024-01-01", "2024-06-30", status="locked")
     response = staff_client.post(URL.format("2024-h1"))
     assert response.status_code == 302
-    assert ArticlePage.objects.get().source_period.slug == "2024-h1"
+    assert ArticlePage.objects.get(locale__language_code="vi").source_period.slug == "2024-h1"
 
 
 def test_open_periods_are_refused(staff_client, home, make_period):
@@ -150,6 +155,8 @@ def test_writing_twice_gives_two_drafts(staff_client, home, h1_2023):
     assert sorted(ArticlePage.objects.values_list("slug", flat=True)) == [
         "bao-cao-2023-h1",
         "bao-cao-2023-h1-2",
+        "report-2023-h1",
+        "report-2023-h1-2",
     ]
 
 
@@ -188,7 +195,7 @@ def test_unlocking_the_compared_period_takes_the_article_down_everywhere(
         status="published",
     )
     staff_client.post(URL.format("2023-h1"))
-    article = ArticlePage.objects.get()
+    article = ArticlePage.objects.get(locale__language_code="vi")
     article.save_revision().publish()
     url = article.url
     assert client.get(url).status_code == 200

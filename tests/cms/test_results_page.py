@@ -7,6 +7,7 @@ import re
 
 import openpyxl
 
+from cms.translations import translation_in
 from workplace.indicators import file_keys, flat_row
 
 
@@ -45,7 +46,8 @@ def test_methodology_is_written_from_the_period_rules(client, make_period, make_
     period = make_period(
         "2024-h1", "6 tháng đầu năm 2024", "2024-01-01", "2024-06-30", min_members=12
     )
-    html = client.get("/en" + make_results_page(period).url).content.decode()
+    page = make_results_page(period)
+    html = client.get(translation_in(page, "en").url).content.decode()
     assert "at least 12 union members" in html
     # Dates for people are dd/mm/yyyy on the English pages too.
     assert "from 01/01/2024 to 30/06/2024" in html

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 
 from cms.models import ResultsPage
+from cms.translations import translation_in
 from workplace import periods
 from workplace.models import ReportingPeriod
 
@@ -66,12 +67,15 @@ def world(
     with django_capture_on_commit_callbacks(execute=True):
         periods.publish(unlocked)
     # Publishing gave the period its results page; an editor adds the token to its title.
-    unlocked_results = ResultsPage.objects.get(period=unlocked)
+    unlocked_results = ResultsPage.objects.get(locale__language_code="vi", period=unlocked)
     unlocked_results.title = f"Kết quả 2022 {TOKEN}"
     unlocked_results.save_revision().publish()
 
     pages = {
-        "visible_results": make_results_page(h1_2023, title=f"Kết quả 2023 {TOKEN}"),
+        "home": home,
+        "visible_results": make_results_page(
+            h1_2023, title=f"Kết quả 2023 {TOKEN}", title_en=f"Results 2023 {TOKEN}"
+        ),
         "visible_article": make_article(
             "cong-khai", title=f"Bài công khai {TOKEN}", body=blocks_for(h1_2023)
         ),
@@ -84,7 +88,6 @@ def world(
             "khoi-2022",
             title=f"Khối 2022 {TOKEN}",
             body=blocks_for(unlocked),
-            body_en=blocks_for(unlocked),
         ),
         "report_unlocked": make_article(
             "bao-cao-2022",
@@ -93,11 +96,14 @@ def world(
             source_period=unlocked,
         ),
     }
-    paths = {name: page.url for name, page in pages.items()}
+    paths = {
+        language: {name: translation_in(page, language).url for name, page in pages.items()}
+        for language in ("vi", "en")
+    }
 
     # While 2022-h1 is published its figures are public (and cached for visitors).
     for name in ("unlocked_results", "blocks_unlocked", "report_unlocked"):
-        html = client.get(paths[name]).content.decode()
+        html = client.get(paths["vi"][name]).content.decode()
         assert "4/7" in html, name
     assert client.get("/api/coverage/2022-h1.json").json()["totals"]["conference_rate"] == 57.1
 
@@ -111,34 +117,34 @@ def assert_nothing_secret(html, where):
         assert secret not in html, f"{secret!r} on {where}"
 
 
-@pytest.mark.parametrize("prefix", ["", "/en"])
-def test_results_pages_of_unpublished_periods_are_404(client, world, prefix):
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_results_pages_of_unpublished_periods_are_404(client, world, language):
     for name in ("locked_results", "unlocked_results", "report_unlocked"):
-        assert client.get(prefix + world[name]).status_code == 404, name
-    assert client.get(prefix + world["visible_results"]).status_code == 200
+        assert client.get(world[language][name]).status_code == 404, name
+    assert client.get(world[language]["visible_results"]).status_code == 200
 
 
-@pytest.mark.parametrize("prefix", ["", "/en"])
-def test_blocks_pointing_at_unpublished_periods_show_no_figures(client, world, prefix):
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_blocks_pointing_at_unpublished_periods_show_no_figures(client, world, language):
     for name in ("blocks_locked", "blocks_unlocked"):
-        response = client.get(prefix + world[name])
+        response = client.get(world[language][name])
         assert response.status_code == 200
         html = response.content.decode()
         assert_nothing_secret(html, name)
         assert "<svg" not in html and "<table" not in html
-    english = client.get("/en" + world["blocks_locked"]).content.decode()
+    english = client.get(world["en"]["blocks_locked"]).content.decode()
     assert english.count("These figures are not available at the moment.") == 4
-    visible = client.get(prefix + world["visible_article"]).content.decode()
+    visible = client.get(world[language]["visible_article"]).content.decode()
     assert "95/104" in visible and "<svg" in visible
 
 
-@pytest.mark.parametrize("prefix", ["", "/en"])
-def test_home_shows_no_unpublished_figures_or_links(client, world, prefix):
-    html = client.get(prefix + "/").content.decode()
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_home_shows_no_unpublished_figures_or_links(client, world, language):
+    html = client.get(world[language]["home"]).content.decode()
     assert_nothing_secret(html, "home")
     assert "2022-h1" not in html and "2024-h1" not in html
     for name in ("locked_results", "unlocked_results", "report_unlocked"):
-        assert f'href="{prefix}{world[name]}"' not in html
+        assert f'href="{world[language][name]}"' not in html
     assert "95/104" in html
     assert "percentage points" not in html  # nothing to compare with any more
 
@@ -156,21 +162,25 @@ def test_sitemap_lists_only_public_pages(client, world):
     sitemap = client.get("/sitemap.xml").content.decode()
     site = re.escape(settings.WAGTAILADMIN_BASE_URL)
     locations = set(re.findall(rf"<loc>{site}(/[^<]*)</loc>", sitemap))
-    assert {world["visible_results"], "/en" + world["visible_results"]} <= locations
-    assert world["blocks_locked"] in locations  # shows the neutral note, nothing secret
+    assert {world["vi"]["visible_results"], world["en"]["visible_results"]} <= locations
+    assert world["vi"]["blocks_locked"] in locations  # shows the neutral note, nothing secret
+    assert world["en"]["blocks_locked"] in locations
     for name in ("locked_results", "unlocked_results", "report_unlocked"):
-        assert world[name] not in locations
-        assert "/en" + world[name] not in locations
+        assert world["vi"][name] not in locations
+        assert world["en"][name] not in locations
 
 
-@pytest.mark.parametrize("prefix", ["", "/en"])
-def test_search_leaves_out_unpublished_results(client, world, prefix):
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_search_leaves_out_unpublished_results(client, world, language):
+    prefix = "/en" if language == "en" else ""
     html = client.get(f"{prefix}/search/", {"q": TOKEN}).content.decode()
     found = set(re.findall(r'<li><a href="([^"]+)"', html))
-    assert prefix + world["visible_results"] in found
-    assert prefix + world["visible_article"] in found
+    assert world[language]["visible_results"] in found
+    assert world[language]["visible_article"] in found
+    other = world["en" if language == "vi" else "vi"]["visible_article"]
+    assert other not in found  # each language searches its own pages
     for name in ("locked_results", "unlocked_results", "report_unlocked"):
-        assert prefix + world[name] not in found
+        assert world[language][name] not in found
     assert_nothing_secret(html, "search")
 
 

@@ -21,7 +21,10 @@ BLOCKING_IMPACTS = ("serious", "critical")
 PERIOD_LABEL = "6 tháng đầu năm 2023"
 RESULTS = "/ket-qua-2023-h1/"
 ARTICLE = "/ket-qua-dan-chu-co-so-6-thang-dau-nam-2023/"
-AUDITED_PAGES = ["/", RESULTS, ARTICLE, "/en/", "/en" + RESULTS, "/en" + ARTICLE]
+# Their English translations, at English addresses.
+RESULTS_EN = "/en/results-2023-h1/"
+ARTICLE_EN = "/en/workplace-democracy-results-first-half-2023/"
+AUDITED_PAGES = ["/", RESULTS, ARTICLE, "/en/", RESULTS_EN, ARTICLE_EN]
 HEADLINE_VI = ["141", "104", "95/104 (91,3%)", "97/104 (93,3%)", "132"]
 HEADLINE_EN = ["141", "104", "95/104 (91.3%)", "97/104 (93.3%)", "132"]
 # The results page's main figures (agencies and public service units have their own below).
@@ -146,13 +149,13 @@ def test_a_visitor_reads_downloads_and_meets_no_serious_accessibility_barrier(de
 
         # The English version, through the language link.
         page.get_by_role("navigation").get_by_role("link", name="English").click()
-        expect(page).to_have_url(site + "/en" + RESULTS)
+        expect(page).to_have_url(site + RESULTS_EN)
         expect(page.locator("html")).to_have_attribute("lang", "en")
         expect(page.locator(HEADLINE_VALUES)).to_have_text(HEADLINE_EN)
         expect(page.locator("svg[role=img] title")).not_to_be_empty()
 
         # The article's live figure blocks, in both languages.
-        for path, figures in ((ARTICLE, HEADLINE_VI), ("/en" + ARTICLE, HEADLINE_EN)):
+        for path, figures in ((ARTICLE, HEADLINE_VI), (ARTICLE_EN, HEADLINE_EN)):
             page.goto(site + path)
             expect(page.locator(".figure-block strong")).to_have_text(figures[1:])
 
@@ -237,6 +240,8 @@ def test_a_period_published_now_has_its_results_page(tour):
 
     tour.follow(page.get_by_role("navigation").get_by_role("link", name="English"), "en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    # Publishing gave the results page its English translation, at an English address.
+    assert page.url.endswith(f"/en/results-{NEW_PERIOD}/"), page.url
     expect(page.locator(HEADLINE_VALUES)).to_have_text(_headline(period, "en"))
 
     tour.audit.assert_clean()

@@ -632,4 +632,59 @@ WAGTAIL_TEXTS = [
     _("Needs changes"),
     _("Cancelled"),
     _("Skipped"),
+    # Pages in two languages: the status panel's language, the Translate action
+    # (wagtail.contrib.simple_translation) and what deleting, moving or unpublishing a page
+    # does to its translation
+    _("Locale: "),
+    _("Available in %(translations_total)s locales"),
+    _("No other translations"),
+    _("Switch locales"),
+    _("Translate"),
+    _("Translate this page"),
+    _("Translate page"),
+    _("Translate %(model_name)s"),
+    _("Locales"),
+    _("Select all"),
+    _("Submit"),
+    _("All child pages will be created."),
+    ngettext_lazy(
+        "Include subtree (%(descendant_count)s page)",
+        "Include subtree (%(descendant_count)s pages)",
+        1,
+    ),
+    ngettext_lazy(
+        "A locale is disabled because a parent page is not translated.",
+        "Some locales are disabled because some parent pages are not translated.",
+        1,
+    ),
+    ngettext_lazy("Translate the parent page.", "Translate the parent pages.", 1),
+    _("%(locales_count)s locales"),
+    _("The page '%(page_title)s' was successfully created in %(locales)s"),
+    _("Successfully created %(locales)s for %(model_name)s '%(object)s'"),
+    _("Can submit translations"),
+    _("Copy for translation"),
+    _("Copied for translation from %(title)s (%(locale)s)"),
+    _("Copied for translation"),
+    ngettext_lazy(
+        "This will also unpublish one translation of the page.",
+        "This will also unpublish all %(translation_count)s translations of the page.",
+        1,
+    ),
+    ngettext_lazy(
+        "It will also delete %(translation_count)s translation.",
+        "It will also delete %(translation_count)s translations.",
+        1,
+    ),
+    ngettext_lazy(
+        "Deleting this page will also delete %(translation_count)s translation of this page.",
+        "This will also delete %(descendant_count)s more child pages. Deleting this page will "
+        "also delete %(translation_count)s translations of this page.",
+        1,
+    ),
+    ngettext_lazy(
+        "This will also move one translation of this page and its child pages",
+        "This will also move %(translations_to_move_count)s translations of this page and "
+        "their child pages",
+        1,
+    ),
 ]

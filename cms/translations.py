@@ -1,0 +1,89 @@
+"""The English site: English translations of the public pages, in Wagtail's locales.
+
+Vietnamese pages are in the default locale and served at ``/…``; each English page is a
+translation of one of them (same ``translation_key``) in the ``en`` locale, under the English
+home page, served at ``/en/…`` with its own English slug. A page nobody translated has no
+English address: the language switch then leads to the nearest page above it that has one.
+
+Staff translate a page with the admin's "Translate" action (``wagtail.contrib.simple_translation``),
+which copies the Vietnamese page, figure blocks and period included, for them to rewrite the
+text. The pages the tracker writes itself (results pages, reports, the demo) are translated
+here with :func:`translate`.
+"""
+
+from django.db import transaction
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import Locale
+
+ENGLISH = "en"
+# The English home page's title when the site is first set up.
+ENGLISH_HOME_TITLE = "Workplace democracy"
+
+
+def english_locale():
+    return Locale.objects.get_or_create(language_code=ENGLISH)[0]
+
+
+def translation_in(page, language_code):
+    """``page``'s translation into ``language_code`` (the page itself in its own), or None."""
+    if page.locale.language_code == language_code:
+        return page
+    found = page.get_translations().filter(locale__language_code=language_code).first()
+    return found.specific if found else None
+
+
+def free_slug(parent, wanted, page=None):
+    """``wanted``, or ``wanted-2``, ``wanted-3``… if a page beside it (other than ``page``,
+    being renamed) already has that slug."""
+    taken = set(
+        parent.get_children().exclude(pk=getattr(page, "pk", None)).values_list("slug", flat=True)
+    )
+    slug, number = wanted, 2
+    while slug in taken:
+        slug, number = f"{wanted}-{number}", number + 1
+    return slug
+
+
+def english_home(home):
+    """The English translation of the Vietnamese ``home``, made (live) if missing."""
+    existing = translation_in(home, ENGLISH)
+    if existing is not None:
+        return existing
+    english = home.copy_for_translation(english_locale())
+    english.title = english.draft_title = ENGLISH_HOME_TITLE
+    english.slug = free_slug(english.get_parent(), f"{home.slug}-{ENGLISH}", english)
+    english.save()
+    english.save_revision().publish()
+    _forget_copied_address(english)
+    return type(english).objects.get(pk=english.pk)
+
+
+def _forget_copied_address(page):
+    """Wagtail keeps a redirect from a page's old address when its slug changes, once the
+    change is committed; a copy renamed a moment after it was made had no address to keep."""
+    transaction.on_commit(lambda: Redirect.objects.filter(redirect_page=page).delete())
+
+
+def translate(page, slug, *, publish=True, user=None, **fields):
+    """The English translation of ``page``, created as a copy of it when missing, with
+    ``fields`` written over the copy and ``slug`` (made free among its siblings).
+
+    An existing translation is returned as it is: an editor may have rewritten it. The copy
+    is published when ``publish`` is true and ``page`` is live; otherwise saved as a draft.
+    """
+    existing = translation_in(page, ENGLISH)
+    if existing is not None:
+        return existing
+    english_home(page.get_parent().specific)
+    english = page.copy_for_translation(english_locale())
+    english.slug = free_slug(english.get_parent(), slug, english)
+    for name, value in fields.items():
+        setattr(english, name, value)
+    if "title" in fields:
+        english.draft_title = fields["title"]
+    english.save()
+    revision = english.save_revision(user=user, log_action=True)
+    if publish and page.live:
+        revision.publish(user=user)
+    _forget_copied_address(english)
+    return type(english).objects.get(pk=english.pk)
