@@ -158,6 +158,7 @@ def newest_published_period(undo):
 def results_page_path(period, undo):
     """The path of the period's public results page, made under the home page if missing."""
     from cms.models import ResultsPage, ensure_home_page, results_page_url
+    from cms.translations import translate
 
     url = results_page_url(period)
     if url is None:
@@ -169,7 +170,8 @@ def results_page_path(period, undo):
         )
         home.add_child(instance=page)
         page.save_revision().publish()
-        undo.append(lambda: ResultsPage.objects.get(pk=page.pk).delete())
+        english = translate(page, f"results-{period.slug}", title=f"Results for {period.slug}")
+        undo.append(lambda: ResultsPage.objects.filter(pk__in=[page.pk, english.pk]).delete())
         url = results_page_url(period)
     return urllib.parse.urlsplit(url).path
 

@@ -59,7 +59,9 @@ def clear_public_cache():
     stands and the failure is logged; copies made before it expire within ``TIMEOUT``.
     """
     try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+        # set_many, not set: the Redis backend lets a single set that cannot reach Redis pass
+        # quietly (union_site/redis_cache.py), and a clear that failed must be logged as such.
+        cache.set_many({GENERATION_KEY: uuid.uuid4().hex}, None)
     except Exception:
         logger.exception("The public cache could not be cleared")
 

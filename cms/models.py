@@ -342,8 +342,10 @@ def hidden_page_ids():
 
 
 def vietnamese_home():
-    """The home page in the site's first language (the English one is its translation)."""
-    return HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
+    """The home page in the site's first language (the English one is its translation): the
+    default site's root page, else the first home page in that language."""
+    homes = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    return homes.filter(sites_rooted_here__is_default_site=True).first() or homes.first()
 
 
 def ensure_home_page(title, intro=""):

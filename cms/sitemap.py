@@ -11,7 +11,8 @@ from wagtail.models import Page
 
 class PublicSitemap(Sitemap):
     def items(self):
-        homes = self.get_wagtail_site().root_page.get_translations(inclusive=True)
+        # A home page taken down takes its language's pages off the site with it.
+        homes = self.get_wagtail_site().root_page.get_translations(inclusive=True).live()
         under_a_home = Q()
         for path in homes.values_list("path", flat=True):
             under_a_home |= Q(path__startswith=path)

@@ -87,3 +87,22 @@ def translate(page, slug, *, publish=True, user=None, **fields):
         revision.publish(user=user)
     _forget_copied_address(english)
     return type(english).objects.get(pk=english.pk)
+
+
+def mirror_privacy(page):
+    """Give ``page``'s translations the Vietnamese page's view restrictions: a page made
+    private (or public again) in Vietnamese is private (or public) in English too."""
+    from wagtail.models import PageViewRestriction
+
+    if page.locale.language_code == ENGLISH:
+        return
+    restrictions = list(PageViewRestriction.objects.filter(page=page).prefetch_related("groups"))
+    for translation in page.get_translations():
+        PageViewRestriction.objects.filter(page=translation).delete()
+        for restriction in restrictions:
+            copy = PageViewRestriction.objects.create(
+                page=translation,
+                restriction_type=restriction.restriction_type,
+                password=restriction.password,
+            )
+            copy.groups.set(restriction.groups.all())

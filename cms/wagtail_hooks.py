@@ -1,9 +1,11 @@
-"""Admin hooks of the public site: the report writer."""
+"""Admin hooks of the public site: the report writer, and translations following their page."""
 
+from django.conf import settings
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
 
 from workplace.admin.access import is_federation_staff
 
@@ -29,3 +31,22 @@ def report_writer_menu_item():
         icon_name="doc-full",
         order=320,
     )
+
+
+# What is done to a Vietnamese page in the admin is done to its translations too: an article
+# withdrawn in Vietnamese must not stay up in English. (Not the other way round: taking the
+# English page down leaves the Vietnamese one.) Wagtail's simple translation does this only
+# when it also keeps the trees in step, making an English alias of every new page, which
+# would give pages nobody translated an English address.
+CASCADED_ACTIONS = ("unpublish", "delete", "move")
+
+
+@hooks.register("construct_translated_pages_to_cascade_actions")
+def translations_follow_their_page(pages, action):
+    if action not in CASCADED_ACTIONS:
+        return None
+    return {
+        page: Page.objects.translation_of(page, inclusive=False)
+        for page in pages
+        if page.locale.language_code == settings.LANGUAGE_CODE
+    }

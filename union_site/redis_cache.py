@@ -8,8 +8,9 @@ connection from the pool it was made with.
 A single ``get`` or ``set`` that cannot reach Redis is a miss, not an error: Wagtail keeps
 the addresses of the site's home pages in the cache and asks for them whenever it writes a
 link to a page, so an outage would otherwise take every public page down with it. The
-public cache (``cms/cache.py``) reads with ``get_many`` and the health check with ``aget``,
-which still raise, so the one serves pages uncached and the other reports the outage.
+public cache (``cms/cache.py``) reads and clears with ``get_many`` and ``set_many``, which
+still raise, so it serves pages uncached and logs a clear that failed; the health check's
+cache test finds the value it wrote missing and reports the outage.
 """
 
 import logging

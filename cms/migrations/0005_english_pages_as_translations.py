@@ -3,15 +3,21 @@
 Each Vietnamese home page gets an English translation beside it under the tree's root, and
 under it a translation of every results page and of every article that had English text, with
 an English slug (``ket-qua-2023-h1`` → ``results-2023-h1``; an article's from its English
-title). An empty English field takes the Vietnamese text, as the page showed it before. The
-English address a page had (``/en/`` and its Vietnamese slug) redirects to its translation,
-so links people shared keep working. The next migration drops the twin fields. Going back
-copies the English pages' text into the twin fields and deletes the English pages.
+title). An empty English field takes the Vietnamese text, as the page showed it before. A
+draft's English text comes from its latest revision (a live page's unpublished English
+changes become a draft of its translation), and a private page's restrictions are copied, so
+it stays private in English. The English address a page had (``/en/`` and its Vietnamese
+slug) redirects, for its site, to its translation, or to the Vietnamese page when there was
+no English text, so links people shared keep working. The next migration drops the twin
+fields. Going back copies the English pages' text into the twin fields and deletes the
+English pages, their revisions and their log.
 
 Written with the migration's own models: Wagtail's tree methods are not on them, so a page's
 place in the tree (``path``, ``depth``, ``numchild``, ``url_path``) is set here the way
 django-treebeard sets it (steps of four base-36 digits).
 """
+
+import json
 
 from django.db import migrations
 from django.utils.text import slugify
@@ -63,9 +69,48 @@ def _stored(value):
     return value.get_prep_value() if hasattr(value, "raw_data") else value
 
 
-def _english_or_vietnamese(page, name):
-    english = getattr(page, f"{name}_en", None)
-    return english if _has_content(english) else getattr(page, name)
+def _from_revision(name, value):
+    """A field's value as a revision's content keeps it: a stream as its JSON text."""
+    if name == "body" and isinstance(value, str):
+        return json.loads(value) if value.strip() else []
+    return value
+
+
+def _row_texts(page):
+    return {
+        name: (getattr(page, f"{name}_en", None), getattr(page, name))
+        for name in TWINS
+        if hasattr(page, name)
+    }
+
+
+def _draft_texts(page):
+    """The texts of the page's latest revision when it holds what the row does not show (a
+    page never published, or changes not published yet); else None."""
+    revision = page.latest_revision
+    if revision is None or (page.live and not page.has_unpublished_changes):
+        return None
+    content = revision.content
+    return {
+        name: (
+            _from_revision(name, content.get(f"{name}_en")),
+            _from_revision(name, content.get(name)),
+        )
+        for name in TWINS
+        if hasattr(page, name)
+    }
+
+
+def _english_of(texts):
+    """{field: its English text, or the Vietnamese one where the English is empty}."""
+    return {
+        name: _stored(english if _has_content(english) else vietnamese)
+        for name, (english, vietnamese) in texts.items()
+    }
+
+
+def _has_english(texts):
+    return any(_has_content(english) for english, _vietnamese in texts.values())
 
 
 def _free_slug(Page, parent, wanted):
@@ -76,9 +121,12 @@ def _free_slug(Page, parent, wanted):
     return slug
 
 
-def _add_translation(Page, model, source, parent, slug, locale):
+def _add_translation(apps, model, source, parent, slug, locale):
     """A copy of ``source`` as the last child of ``parent``, in ``locale``, its text the
-    English twins (or the Vietnamese text where the twin is empty)."""
+    English twins (or the Vietnamese text where a twin is empty), its view restrictions
+    copied (a private page stays private in English). A page never published takes its
+    latest draft; a live page with changes not yet published gets them as a draft."""
+    Page = apps.get_model("wagtailcore", "Page")
     last = _children(Page, parent).order_by("-path").values_list("path", flat=True).first()
     number = int(last[-STEP:], len(ALPHABET)) + 1 if last else 1
     slug = _free_slug(Page, parent, slug)
@@ -89,30 +137,72 @@ def _add_translation(Page, model, source, parent, slug, locale):
         slug=slug,
         url_path=f"{parent.url_path}{slug}/",
         locale=locale,
-        has_unpublished_changes=False,
+        has_unpublished_changes=not source.live,
     )
     for field in model._meta.concrete_fields:
         if field.name not in OWN_FIELDS and not field.name.endswith("_en"):
             setattr(copy, field.attname, getattr(source, field.attname))
-    for name in TWINS:
-        if hasattr(source, name):
-            setattr(copy, name, _stored(_english_or_vietnamese(source, name)))
+    draft = _draft_texts(source)
+    shown = draft if draft is not None and not source.live else _row_texts(source)
+    for name, value in _english_of(shown).items():
+        setattr(copy, name, value)
     copy.draft_title = copy.title
     copy.save()
     Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild + 1)
     parent.numchild += 1
+    _copy_restrictions(apps, source, copy)
+    if draft is not None and source.live and _english_of(draft) != _english_of(shown):
+        _add_draft(apps, source, copy, _english_of(draft))
     return copy
 
 
-def _english_slug(page):
+def _copy_restrictions(apps, source, copy):
+    Restriction = apps.get_model("wagtailcore", "PageViewRestriction")
+    for restriction in Restriction.objects.filter(page_id=source.pk):
+        groups = list(restriction.groups.all())
+        restriction.pk = None
+        restriction.page_id = copy.pk
+        restriction.save()
+        restriction.groups.set(groups)
+
+
+def _add_draft(apps, source, copy, texts):
+    """The English changes of ``source``'s unpublished draft, as a draft of ``copy``."""
+    Revision = apps.get_model("wagtailcore", "Revision")
+    Page = apps.get_model("wagtailcore", "Page")
+    content = {
+        key: value
+        for key, value in source.latest_revision.content.items()
+        if not key.endswith("_en")
+    }
+    for field in ("pk", "path", "depth", "numchild", "url_path", "slug", "translation_key"):
+        content[field] = getattr(copy, field)
+    content.update(locale=copy.locale_id, latest_revision=None, live_revision=None)
+    for name, value in texts.items():
+        content[name] = json.dumps(value) if name == "body" else value
+    content["draft_title"] = content["title"]
+    revision = Revision.objects.create(
+        content_type_id=copy.content_type_id,
+        base_content_type_id=source.latest_revision.base_content_type_id,
+        object_id=str(copy.pk),
+        created_at=source.latest_revision.created_at,
+        user_id=source.latest_revision.user_id,
+        object_str=content["title"],
+        content=content,
+    )
+    Page.objects.filter(pk=copy.pk).update(
+        latest_revision=revision,
+        has_unpublished_changes=True,
+        draft_title=content["title"],
+        latest_revision_created_at=revision.created_at,
+    )
+
+
+def _english_slug(page, texts):
     if page.slug.startswith("ket-qua-"):
         return "results-" + page.slug.removeprefix("ket-qua-")
-    title = slugify(getattr(page, "title_en", ""))[:80].rstrip("-")
-    return title or page.slug
-
-
-def _has_english(page):
-    return any(_has_content(getattr(page, f"{name}_en", None)) for name in TWINS)
+    english_title = texts.get("title", ("", ""))[0] or ""
+    return slugify(english_title)[:80].rstrip("-") or page.slug
 
 
 def _old_english_path(home, page):
@@ -120,8 +210,29 @@ def _old_english_path(home, page):
     return "/" + ENGLISH + page.url_path[len(home.url_path) - 1 :].rstrip("/")
 
 
-def to_translations(apps, schema_editor):
+def _keep_old_address(apps, home, page, target):
+    """A permanent redirect from ``page``'s old English address to ``target``, for the site
+    whose home page ``home`` is (unless the address did not change)."""
     Redirect = apps.get_model("wagtailredirects", "Redirect")
+    SiteRecord = apps.get_model("wagtailcore", "Site")
+    old_path = _old_english_path(home, page)
+    if target.locale_id != home.locale_id and old_path == f"/{ENGLISH}/{target.slug}":
+        return  # the translation kept the address
+    site = SiteRecord.objects.filter(root_page_id=home.pk).first()
+    Redirect.objects.get_or_create(
+        old_path=old_path,
+        site=site,
+        defaults={"redirect_page_id": target.pk, "is_permanent": True},
+    )
+
+
+def _texts_of(page):
+    """What the page shows, or will once its draft is published: its twins' texts."""
+    draft = _draft_texts(page)
+    return draft if draft is not None else _row_texts(page)
+
+
+def to_translations(apps, schema_editor):
     Locale = apps.get_model("wagtailcore", "Locale")
     Page = apps.get_model("wagtailcore", "Page")
     HomePage = apps.get_model("cms", "HomePage")
@@ -133,20 +244,19 @@ def to_translations(apps, schema_editor):
             continue
         root = Page.objects.get(depth=home.depth - 1, path=home.path[:-STEP])
         english_home = _add_translation(
-            Page, HomePage, home, root, f"{home.slug}-{ENGLISH}", english
+            apps, HomePage, home, root, f"{home.slug}-{ENGLISH}", english
         )
-        for model, wanted in ((ResultsPage, lambda page: True), (ArticlePage, _has_english)):
+        for model in (ResultsPage, ArticlePage):
             for page in _children(model, home).order_by("path"):
-                if not wanted(page):
+                texts = _texts_of(page)
+                if model is ArticlePage and not _has_english(texts):
+                    # Read in Vietnamese until now: its old English address leads there.
+                    _keep_old_address(apps, home, page, page)
                     continue
                 translated = _add_translation(
-                    Page, model, page, english_home, _english_slug(page), english
+                    apps, model, page, english_home, _english_slug(page, texts), english
                 )
-                Redirect.objects.get_or_create(
-                    old_path=_old_english_path(home, page),
-                    site=None,
-                    defaults={"redirect_page": translated, "is_permanent": True},
-                )
+                _keep_old_address(apps, home, page, translated)
     # Wagtail keeps the home pages' addresses in the cache; the English one is new.
     Site.clear_site_root_paths_cache()
 
@@ -154,6 +264,8 @@ def to_translations(apps, schema_editor):
 def to_twin_fields(apps, schema_editor):
     Locale = apps.get_model("wagtailcore", "Locale")
     Page = apps.get_model("wagtailcore", "Page")
+    Revision = apps.get_model("wagtailcore", "Revision")
+    LogEntry = apps.get_model("wagtailcore", "PageLogEntry")
     english = Locale.objects.filter(language_code=ENGLISH).first()
     if english is None:
         return
@@ -172,10 +284,18 @@ def to_twin_fields(apps, schema_editor):
                 for name, value in values.items():
                     setattr(page, name, value)
                 page.save()
-    for home in Page.objects.filter(locale=english, depth=2):
-        root = Page.objects.get(depth=1, path=home.path[:-STEP])
-        Page.objects.filter(path__startswith=home.path).delete()
-        Page.objects.filter(pk=root.pk).update(numchild=_children(Page, root).count())
+    english_pages = Page.objects.filter(locale=english)
+    ids = list(english_pages.values_list("pk", flat=True))
+    Revision.objects.filter(object_id__in=[str(pk) for pk in ids]).filter(
+        base_content_type__app_label="wagtailcore", base_content_type__model="page"
+    ).delete()
+    LogEntry.objects.filter(page_id__in=ids).delete()
+    parents = {path[:-STEP] for path in english_pages.values_list("path", flat=True)}
+    english_pages.delete()
+    for path in parents:
+        parent = Page.objects.filter(path=path).first()
+        if parent is not None:
+            Page.objects.filter(pk=parent.pk).update(numchild=_children(Page, parent).count())
     Site.clear_site_root_paths_cache()
 
 

@@ -15,6 +15,7 @@ from wagtail.models import Page
 register = template.Library()
 
 NATIVE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+HOME_DEPTH = 2  # the home pages sit right under the tree's root
 
 
 @register.simple_tag(takes_context=True)
@@ -24,6 +25,10 @@ def language_versions(context):
     request = context.get("request")
     if request is None or not _host_allowed(request):
         # A server error page has no request, and the page refusing a host must not name it.
+        return []
+    if "exception" in context and "request_path" in context:
+        # Django's error pages (404, 403, 400): written in both languages already, and the
+        # address that failed has no version in the other language to point at.
         return []
     current = context.get("LANGUAGE_CODE") or settings.LANGUAGE_CODE
     page = context.get("page")
@@ -47,25 +52,33 @@ def language_versions(context):
 
 def _translated_page_urls(page, request):
     """{language: (URL, whether it is ``page`` itself)} from the live public translations of
-    ``page`` and of the pages above it, the deepest found in each language (two queries)."""
+    ``page`` and of the pages above it (two queries): in each language the deepest one whose
+    every page above it down from the home page is live too, since Wagtail serves a page only
+    through its parents."""
     keys = list(
         page.get_ancestors(inclusive=True).filter(depth__gt=1).values_list("translation_key")
     )
-    found = {}
     candidates = (
         Page.objects.live()
         .public()
         .filter(translation_key__in=[key for (key,) in keys])
         .select_related("locale")
-        .order_by("-depth")
+        .order_by("depth")
     )
-    query = request.META.get("QUERY_STRING", "")
+    reachable = {}
     for candidate in candidates:
         code = candidate.locale.language_code
-        if code in found:
+        chain = reachable.setdefault(code, [])
+        if candidate.depth == HOME_DEPTH + len(chain):
+            chain.append(candidate)
+    query = request.META.get("QUERY_STRING", "")
+    found = {}
+    for code, chain in reachable.items():
+        if not chain:
             continue
-        exact = candidate.translation_key == page.translation_key
-        url = candidate.get_url(request)
+        deepest = chain[-1]
+        exact = deepest.translation_key == page.translation_key
+        url = deepest.get_url(request)
         if url is not None:
             found[code] = (f"{url}?{query}" if exact and query else url, exact)
     return found

@@ -5,7 +5,7 @@ import re
 
 from django.conf import settings
 
-from cms.translations import translation_in
+from cms.translations import english_home, translation_in
 
 from .conftest import figure_block, paragraph
 
@@ -106,6 +106,67 @@ def test_an_article_links_to_the_results_page_in_the_readers_language(
     assert 'href="/ket-qua-2023-h1/"' in client.get(article.url).content.decode()
     english = client.get(translation_in(article, "en").url).content.decode()
     assert 'href="/en/results-2023-h1/"' in english
+
+
+def test_unpublishing_a_page_in_the_admin_takes_its_translation_down(
+    client, make_user, make_article
+):
+    article = make_article("rut-lai", title="Bài rút lại")
+    english = translation_in(article, "en")
+    client.force_login(make_user("staff", role="federation"))
+    client.post(f"/admin/pages/{article.pk}/unpublish/")
+    english.refresh_from_db()
+    assert not english.live
+    client.logout()
+    assert client.get(english.url).status_code == 404
+
+
+def test_unpublishing_the_english_page_leaves_the_vietnamese_one(client, make_user, make_article):
+    article = make_article("chi-bo-ban-dich", title="Chỉ bỏ bản dịch")
+    english = translation_in(article, "en")
+    client.force_login(make_user("staff", role="federation"))
+    client.post(f"/admin/pages/{english.pk}/unpublish/")
+    article.refresh_from_db()
+    english.refresh_from_db()
+    assert article.live and not english.live
+
+
+def test_without_a_live_english_home_no_link_leads_to_english(
+    client, home, h1_2023, make_results_page
+):
+    path = make_results_page(h1_2023).url
+    english_home(home).unpublish()
+    html = client.get(path).content.decode()
+    assert alternates(html) == {
+        "vi": f"http://testserver{path}",
+        "x-default": f"http://testserver{path}",
+    }
+    assert 'hreflang="en"' not in html
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/en/" not in sitemap and path in sitemap
+
+
+def test_a_page_made_private_in_vietnamese_is_private_in_english(client, make_article):
+    from wagtail.models import PageViewRestriction
+
+    article = make_article("rieng-tu", title="Riêng tư")
+    english = translation_in(article, "en")
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="mat-khau"
+    )
+    assert english.get_view_restrictions().get().password == "mat-khau"
+    html = client.get(english.url).content.decode()
+    assert 'type="password"' in html and "<h1>Riêng tư</h1>" not in html
+
+    restriction.delete()
+    assert not english.get_view_restrictions().exists()
+    assert "<h1>Riêng tư</h1>" in client.get(english.url).content.decode()
+
+
+def test_a_page_not_found_names_no_other_language_version(client, home):
+    response = client.get("/en/no-such-results/")
+    assert response.status_code == 404
+    assert alternates(response.content.decode()) == {}
 
 
 def test_the_portal_keeps_the_language_the_visitor_chose(client, db):

@@ -45,8 +45,11 @@ def add(model_name, parent, number, **fields):
 
 
 root.numchild = Page.objects.filter(depth=2).count()
+Site = old.get_model("wagtailcore", "Site")
 home = add("HomePage", root, "0009", slug="home-udt", title="Trang chủ", title_en="Home",
            intro="<p>Giới thiệu.</p>", intro_en="<p>Introduction.</p>")
+site_name = "udt.example.org"
+Site.objects.create(hostname=site_name, port=80, root_page=home, is_default_site=False)
 period = Period.objects.create(slug="2023-h1", name="6 tháng đầu năm 2023",
                                start="2023-01-01", end="2023-06-30", status="published")
 add("ResultsPage", home, "0001", slug="ket-qua-2023-h1", title="Kết quả 2023",
@@ -56,6 +59,36 @@ add("ArticlePage", home, "0002", slug="bai-viet", title="Bài viết", title_en=
     body_en='[{"type": "paragraph", "value": "<p>English body.</p>", "id": "a"}]')
 add("ArticlePage", home, "0003", slug="chi-tieng-viet", title="Chỉ tiếng Việt",
     summary="", summary_en="", body="[]", body_en="[]")
+# A private article: it must stay private in English.
+private = add("ArticlePage", home, "0004", slug="noi-bo", title="Nội bộ", title_en="Internal",
+              summary="", summary_en="", body="[]", body_en="[]")
+Restriction = old.get_model("wagtailcore", "PageViewRestriction")
+Restriction.objects.create(page=private, restriction_type="password", password="secret")
+Revision = old.get_model("wagtailcore", "Revision")
+page_type = ContentType.objects.get(app_label="wagtailcore", model="page")
+
+
+def with_draft(page, **changes):
+    content = {"pk": page.pk, "title": page.title, "title_en": page.title_en,
+               "summary": page.summary, "summary_en": page.summary_en, "body": "[]",
+               "body_en": "[]", **changes}
+    revision = Revision.objects.create(
+        content_type=page.content_type, base_content_type=page_type, object_id=str(page.pk),
+        created_at="2023-07-01T00:00:00Z", object_str=page.title, content=content)
+    page.latest_revision = revision
+    page.has_unpublished_changes = True
+    page.save()
+
+
+# A draft never published whose English text was typed after its first save.
+draft = add("ArticlePage", home, "0005", slug="ban-nhap", title="Bản nháp", title_en="",
+            summary="", summary_en="", body="[]", body_en="[]")
+draft.live = False
+with_draft(draft, title_en="A draft", summary_en="Typed later.")
+# A live article with English changes not published yet.
+edited = add("ArticlePage", home, "0006", slug="da-sua", title="Đã sửa", title_en="Edited",
+             summary="", summary_en="Published summary.", body="[]", body_en="[]")
+with_draft(edited, title_en="Edited", summary_en="Newer summary.")
 
 pages_before = Page.objects.count()
 executor = MigrationExecutor(connection)
@@ -67,14 +100,21 @@ from wagtail.models import Page as LivePage
 translation.activate("en")
 english = {}
 for page in LivePage.objects.filter(locale__language_code="en").specific().order_by("path"):
+    draft_summary = None
+    if page.has_unpublished_changes and page.latest_revision_id:
+        draft_summary = page.get_latest_revision_as_object().summary
     english[page.slug] = {
         "url_path": page.url_path, "title": page.title, "live": page.live,
+        "private": page.get_view_restrictions().exists(), "draft_summary": draft_summary,
         "text": str(getattr(page, "intro", "")) + str(getattr(page, "body", "")),
         "summary": getattr(page, "summary", None),
         "source": LivePage.objects.get(
             translation_key=page.translation_key, locale__language_code="vi").slug,
     }
-redirects = {r.old_path: r.redirect_page.slug for r in Redirect.objects.all()}
+redirects = {
+    r.old_path: [r.redirect_page.slug, r.site.hostname if r.site else None]
+    for r in Redirect.objects.all()
+}
 
 # And back: the English text returns to the twin fields.
 executor = MigrationExecutor(connection)
@@ -86,7 +126,8 @@ back = {
     "article": Article.objects.filter(slug="bai-viet").values_list("title_en", flat=True).get(),
 }
 print(json.dumps(
-    {"english": english, "redirects": redirects, "back": back, "pages_before": pages_before}
+    {"english": english, "redirects": redirects, "back": back, "pages_before": pages_before,
+     "site": site_name}
 ))
 """
 
@@ -115,7 +156,14 @@ def test_english_twin_fields_become_translations_with_english_slugs(tmp_path):
     found = run_migrations(tmp_path)
     english = found["english"]
 
-    assert set(english) == {"home-udt-en", "results-2023-h1", "an-article"}
+    assert set(english) == {
+        "home-udt-en",
+        "results-2023-h1",
+        "an-article",
+        "internal",
+        "a-draft",
+        "edited",
+    }
     assert english["home-udt-en"]["title"] == "Home"
     assert english["home-udt-en"]["text"] == "<p>Introduction.</p>"
     results = english["results-2023-h1"]
@@ -129,12 +177,23 @@ def test_english_twin_fields_become_translations_with_english_slugs(tmp_path):
     assert results["text"] == "<p>Kết quả.</p>"
     article = english["an-article"]
     assert "English body." in article["text"] and article["summary"] == "Tóm tắt."
+    # A private page stays private; drafts keep their English text.
+    assert english["internal"]["private"] and not english["an-article"]["private"]
+    assert english["a-draft"]["live"] is False
+    assert english["a-draft"]["summary"] == "Typed later."
+    assert english["edited"]["summary"] == "Published summary."
+    assert english["edited"]["draft_summary"] == "Newer summary."
     # A page without English text was not translated; links to the old English addresses
-    # lead to the translations.
+    # lead to the translations, or to the Vietnamese page, for the site of that home.
     assert "chi-tieng-viet" not in {page["source"] for page in english.values()}
+    site = found["site"]
     assert found["redirects"] == {
-        "/en/ket-qua-2023-h1": "results-2023-h1",
-        "/en/bai-viet": "an-article",
+        "/en/ket-qua-2023-h1": ["results-2023-h1", site],
+        "/en/bai-viet": ["an-article", site],
+        "/en/chi-tieng-viet": ["chi-tieng-viet", site],
+        "/en/noi-bo": ["internal", site],
+        "/en/ban-nhap": ["a-draft", site],
+        "/en/da-sua": ["edited", site],
     }
     # Migrating back keeps the English text and removes the English pages.
     assert found["back"]["article"] == "An article"
