@@ -8,15 +8,14 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-        from wagtail.models import Page, PageViewRestriction
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import PageViewRestriction
         from wagtail.signals import page_published, page_unpublished
 
         from workplace import periods
 
-        from . import results_pages
+        from . import results_pages, translations
         from .cache import clear_public_cache
-        from .translations import mirror_privacy
 
         def page_changed(sender, **kwargs):
             # The home page lists articles: a page going live or away changes public pages.
@@ -33,27 +32,8 @@ class CmsConfig(AppConfig):
                 dispatch_uid=f"cms_page_privacy_{signal is post_save}",
             )
 
-        # A translation's privacy follows its Vietnamese page's (cms/translations.py).
-        def privacy_changed(sender, instance, **kwargs):
-            if not isinstance(instance, PageViewRestriction):
-                return  # a group's restrictions changed from the group's side
-            page = Page.objects.filter(pk=instance.page_id).first()
-            if page is not None:  # not when the page itself is being deleted
-                mirror_privacy(page)
-
-        for signal in (post_save, post_delete):
-            signal.connect(
-                privacy_changed,
-                sender=PageViewRestriction,
-                weak=False,
-                dispatch_uid=f"cms_translation_privacy_{signal is post_save}",
-            )
-        m2m_changed.connect(
-            privacy_changed,
-            sender=PageViewRestriction.groups.through,
-            weak=False,
-            dispatch_uid="cms_translation_privacy_groups",
-        )
+        # What is done to a Vietnamese page follows on its translations.
+        translations.connect_signals()
         # A published period gets its results page; an unlocked one loses it (see
         # results_pages.py), and both clear the public cache.
         periods.period_published.connect(

@@ -76,8 +76,9 @@ def _new_results_page(period):
 
 def take_down_results_pages(period):
     """Unpublish the period's results pages in every language; they are kept for its next
-    publication."""
-    for page in ResultsPage.objects.filter(period=period).live():
+    publication. (Unpublishing the Vietnamese page takes its translation down with it,
+    ``cms.translations``, hence one page at a time, as they are now.)"""
+    while (page := ResultsPage.objects.filter(period=period).live().first()) is not None:
         page.unpublish()
 
 

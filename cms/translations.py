@@ -11,9 +11,12 @@ text. The pages the tracker writes itself (results pages, reports, the demo) are
 here with :func:`translate`.
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Locale
+from wagtail.models import Locale, Page, PageViewRestriction
+from wagtail.signals import page_unpublished
 
 ENGLISH = "en"
 # The English home page's title when the site is first set up.
@@ -89,12 +92,15 @@ def translate(page, slug, *, publish=True, user=None, **fields):
     return type(english).objects.get(pk=english.pk)
 
 
+def is_vietnamese(page):
+    return page.locale.language_code == settings.LANGUAGE_CODE
+
+
+@transaction.atomic
 def mirror_privacy(page):
     """Give ``page``'s translations the Vietnamese page's view restrictions: a page made
     private (or public again) in Vietnamese is private (or public) in English too."""
-    from wagtail.models import PageViewRestriction
-
-    if page.locale.language_code == ENGLISH:
+    if not is_vietnamese(page):
         return
     restrictions = list(PageViewRestriction.objects.filter(page=page).prefetch_related("groups"))
     for translation in page.get_translations():
@@ -106,3 +112,60 @@ def mirror_privacy(page):
                 password=restriction.password,
             )
             copy.groups.set(restriction.groups.all())
+
+
+def _mirror_privacy_of(page_id):
+    page = Page.objects.filter(pk=page_id).first()
+    if page is not None:
+        mirror_privacy(page)
+
+
+def _restriction_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _mirror_privacy_of(instance.page_id)
+
+
+def _restriction_groups_changed(sender, instance, action, **kwargs):
+    # Only once the groups are set, and not from a group's side of the relation.
+    if action.startswith("post_") and isinstance(instance, PageViewRestriction):
+        _mirror_privacy_of(instance.page_id)
+
+
+def _restriction_deleted(sender, instance, **kwargs):
+    # Django deletes a page's restrictions before the page itself: wait for the commit, and
+    # mirror only if the page is still there. A page deleted (in bulk, say) leaves its
+    # translations their restrictions rather than making them public.
+    page_id = instance.page_id
+    transaction.on_commit(lambda: _mirror_privacy_of(page_id))
+
+
+def _page_unpublished(sender, instance, **kwargs):
+    """A Vietnamese page taken down takes its translations down, however it was taken down
+    (the admin's page or bulk actions, a scheduled expiry, a period unlocked)."""
+    if is_vietnamese(instance):
+        for translation in Page.objects.translation_of(instance).live().specific():
+            translation.unpublish()
+
+
+def _page_deleted(sender, instance, **kwargs):
+    """A Vietnamese page deleted takes its translations with it (the home page included:
+    Wagtail's own cascade reaches only pages whose parents are translations)."""
+    if is_vietnamese(instance):
+        for translation in Page.objects.translation_of(instance).specific():
+            translation.delete()
+
+
+def connect_signals():
+    """What is done to a Vietnamese page follows on its translations (``cms.apps``)."""
+    for signal, receiver in (
+        (post_save, _restriction_saved),
+        (post_delete, _restriction_deleted),
+    ):
+        signal.connect(receiver, sender=PageViewRestriction, dispatch_uid=receiver.__name__)
+    m2m_changed.connect(
+        _restriction_groups_changed,
+        sender=PageViewRestriction.groups.through,
+        dispatch_uid="_restriction_groups_changed",
+    )
+    page_unpublished.connect(_page_unpublished, dispatch_uid="_page_unpublished")
+    post_delete.connect(_page_deleted, sender=Page, dispatch_uid="_page_deleted")

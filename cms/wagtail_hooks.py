@@ -37,8 +37,11 @@ def report_writer_menu_item():
 # withdrawn in Vietnamese must not stay up in English. (Not the other way round: taking the
 # English page down leaves the Vietnamese one.) Wagtail's simple translation does this only
 # when it also keeps the trees in step, making an English alias of every new page, which
-# would give pages nobody translated an English address.
-CASCADED_ACTIONS = ("unpublish", "delete", "move")
+# would give pages nobody translated an English address. Listed here, an action's confirm
+# screen names the translations; the signals of ``cms.translations`` do the same however
+# the page is unpublished (in bulk too). Deleting is left to those signals alone, as they
+# also reach the home page: Wagtail would then delete the translations a second time.
+CASCADED_ACTIONS = ("unpublish", "move")
 
 
 @hooks.register("construct_translated_pages_to_cascade_actions")

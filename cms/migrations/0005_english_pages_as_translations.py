@@ -143,7 +143,10 @@ def _add_translation(apps, model, source, parent, slug, locale):
         if field.name not in OWN_FIELDS and not field.name.endswith("_en"):
             setattr(copy, field.attname, getattr(source, field.attname))
     draft = _draft_texts(source)
-    shown = draft if draft is not None and not source.live else _row_texts(source)
+    if draft is not None and not source.live:
+        # Never published: the row keeps the first save; the page is its latest draft.
+        _take_draft_fields(model, source, copy)
+    shown = _shown_texts(source)
     for name, value in _english_of(shown).items():
         setattr(copy, name, value)
     copy.draft_title = copy.title
@@ -154,6 +157,21 @@ def _add_translation(apps, model, source, parent, slug, locale):
     if draft is not None and source.live and _english_of(draft) != _english_of(shown):
         _add_draft(apps, source, copy, _english_of(draft))
     return copy
+
+
+def _take_draft_fields(model, source, copy):
+    """The page's own fields (a date, the periods it quotes…) as its latest draft has them."""
+    content = source.latest_revision.content
+    for field in model._meta.local_concrete_fields:
+        if field.name in content and field.name not in TWINS and field.name != "page_ptr":
+            if not field.name.endswith("_en"):
+                setattr(copy, field.attname, content[field.name])
+
+
+def _shown_texts(page):
+    """The texts the page shows: a live page's row, else its latest draft's."""
+    draft = _draft_texts(page)
+    return draft if draft is not None and not page.live else _row_texts(page)
 
 
 def _copy_restrictions(apps, source, copy):
@@ -226,10 +244,10 @@ def _keep_old_address(apps, home, page, target):
     )
 
 
-def _texts_of(page):
-    """What the page shows, or will once its draft is published: its twins' texts."""
+def _wants_translation(page):
+    """English text in what the page shows or in its draft."""
     draft = _draft_texts(page)
-    return draft if draft is not None else _row_texts(page)
+    return _has_english(_shown_texts(page)) or (draft is not None and _has_english(draft))
 
 
 def to_translations(apps, schema_editor):
@@ -248,14 +266,13 @@ def to_translations(apps, schema_editor):
         )
         for model in (ResultsPage, ArticlePage):
             for page in _children(model, home).order_by("path"):
-                texts = _texts_of(page)
-                if model is ArticlePage and not _has_english(texts):
+                if model is ArticlePage and not _wants_translation(page):
                     # Read in Vietnamese until now: its old English address leads there.
                     _keep_old_address(apps, home, page, page)
                     continue
-                translated = _add_translation(
-                    apps, model, page, english_home, _english_slug(page, texts), english
-                )
+                # The address comes from what the page shows, not from a draft.
+                slug = _english_slug(page, _shown_texts(page))
+                translated = _add_translation(apps, model, page, english_home, slug, english)
                 _keep_old_address(apps, home, page, translated)
     # Wagtail keeps the home pages' addresses in the cache; the English one is new.
     Site.clear_site_root_paths_cache()

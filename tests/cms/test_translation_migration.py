@@ -88,7 +88,11 @@ with_draft(draft, title_en="A draft", summary_en="Typed later.")
 # A live article with English changes not published yet.
 edited = add("ArticlePage", home, "0006", slug="da-sua", title="Đã sửa", title_en="Edited",
              summary="", summary_en="Published summary.", body="[]", body_en="[]")
-with_draft(edited, title_en="Edited", summary_en="Newer summary.")
+with_draft(edited, title_en="Edited again", summary_en="Newer summary.")
+# A live article whose draft empties its English text: the published English is kept.
+emptied = add("ArticlePage", home, "0007", slug="da-xoa", title="Đã xoá", title_en="Kept",
+              summary="", summary_en="Kept summary.", body="[]", body_en="[]")
+with_draft(emptied, title_en="", summary_en="")
 
 pages_before = Page.objects.count()
 executor = MigrationExecutor(connection)
@@ -163,6 +167,7 @@ def test_english_twin_fields_become_translations_with_english_slugs(tmp_path):
         "internal",
         "a-draft",
         "edited",
+        "kept",
     }
     assert english["home-udt-en"]["title"] == "Home"
     assert english["home-udt-en"]["text"] == "<p>Introduction.</p>"
@@ -183,6 +188,9 @@ def test_english_twin_fields_become_translations_with_english_slugs(tmp_path):
     assert english["a-draft"]["summary"] == "Typed later."
     assert english["edited"]["summary"] == "Published summary."
     assert english["edited"]["draft_summary"] == "Newer summary."
+    # The address and the decision to translate come from what is published, not a draft.
+    assert english["edited"]["title"] == "Edited"
+    assert english["kept"]["live"] and english["kept"]["summary"] == "Kept summary."
     # A page without English text was not translated; links to the old English addresses
     # lead to the translations, or to the Vietnamese page, for the site of that home.
     assert "chi-tieng-viet" not in {page["source"] for page in english.values()}
@@ -194,6 +202,7 @@ def test_english_twin_fields_become_translations_with_english_slugs(tmp_path):
         "/en/noi-bo": ["internal", site],
         "/en/ban-nhap": ["a-draft", site],
         "/en/da-sua": ["edited", site],
+        "/en/da-xoa": ["kept", site],
     }
     # Migrating back keeps the English text and removes the English pages.
     assert found["back"]["article"] == "An article"
