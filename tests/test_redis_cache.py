@@ -19,3 +19,18 @@ def test_values_go_in_and_out_through_the_shared_client():
     assert cache.get_many(["one", "two", "three"]) == {"one": 1, "two": [2]}
     cache.delete_many(["one", "two"])
     assert cache.get("one") is None
+
+
+def test_a_single_get_or_set_without_redis_is_a_miss_but_many_still_raise(caplog):
+    # Nothing listens on port 1. Wagtail's lookups of the home pages' addresses (get, set)
+    # must not take the pages down; the public cache's get_many/set_many must still fail.
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    cache = SharedClientRedisCache("redis://127.0.0.1:1/0", {})
+    assert cache.get("wagtail_site_root_paths", "fallback") == "fallback"
+    cache.set("wagtail_site_root_paths", [1])
+    assert "cannot be reached" in caplog.text
+    with pytest.raises(RedisConnectionError):
+        cache.get_many(["one"])
+    with pytest.raises(RedisConnectionError):
+        cache.set_many({"one": 1})
