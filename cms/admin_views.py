@@ -1,6 +1,5 @@
 """The report writer in the Wagtail admin: pick a frozen period, get a draft article."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -16,6 +15,7 @@ from workplace.models import ReportingPeriod
 from . import figures
 from .models import ArticlePage
 from .report_writer import write_report
+from .translations import in_vietnamese
 
 
 class ReportWriterView(FederationOnlyMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -32,9 +32,8 @@ class ReportWriterView(FederationOnlyMixin, WagtailAdminTemplateMixin, TemplateV
         context = super().get_context_data(**kwargs)
         periods = ReportingPeriod.objects.filter(status__in=figures.FROZEN).order_by("-end")
         drafts = {}
-        for article in ArticlePage.objects.filter(
-            source_period__in=periods, locale__language_code=settings.LANGUAGE_CODE
-        ).order_by("-pk"):
+        articles = in_vietnamese(ArticlePage.objects.filter(source_period__in=periods))
+        for article in articles.order_by("-pk"):
             drafts.setdefault(article.source_period_id, article)
         context["periods"] = [
             {

@@ -7,7 +7,6 @@ at ``/en/…`` (``cms.translations``). Figures come from published snapshots onl
 
 import logging
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -26,7 +25,7 @@ from workplace.models import ReportingPeriod
 
 from . import figures
 from .blocks import ArticleStreamBlock
-from .translations import english_home
+from .translations import english_home, in_vietnamese
 
 PUBLISHED = ReportingPeriod.Status.PUBLISHED
 logger = logging.getLogger(__name__)
@@ -344,7 +343,7 @@ def hidden_page_ids():
 def vietnamese_home():
     """The home page in the site's first language (the English one is its translation): the
     default site's root page, else the first home page in that language."""
-    homes = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+    homes = in_vietnamese(HomePage.objects.all())
     return homes.filter(sites_rooted_here__is_default_site=True).first() or homes.first()
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from . import figures
 from .cache import clear_public_cache
 from .models import ResultsPage, vietnamese_home
-from .translations import ENGLISH, free_slug, translate, translation_in
+from .translations import ENGLISH, free_slug, in_vietnamese, translate, translation_in
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +38,7 @@ def results_titles(period):
 def bring_up_results_page(period):
     """The period's live Vietnamese results page, brought back or created, with its English
     translation; None without a home page."""
-    pages = ResultsPage.objects.filter(
-        period=period, locale__language_code=settings.LANGUAGE_CODE
-    ).order_by("path")
+    pages = in_vietnamese(ResultsPage.objects.filter(period=period)).order_by("path")
     page = pages.live().first()
     if page is None and (page := pages.first()) is not None:
         # Taken down when the period was unlocked: back with its text as last saved.

@@ -52,19 +52,7 @@ def english_home(home):
     existing = translation_in(home, ENGLISH)
     if existing is not None:
         return existing
-    english = home.copy_for_translation(english_locale())
-    english.title = english.draft_title = ENGLISH_HOME_TITLE
-    english.slug = free_slug(english.get_parent(), f"{home.slug}-{ENGLISH}", english)
-    english.save()
-    english.save_revision().publish()
-    _forget_copied_address(english)
-    return type(english).objects.get(pk=english.pk)
-
-
-def _forget_copied_address(page):
-    """Wagtail keeps a redirect from a page's old address when its slug changes, once the
-    change is committed; a copy renamed a moment after it was made had no address to keep."""
-    transaction.on_commit(lambda: Redirect.objects.filter(redirect_page=page).delete())
+    return _new_translation(home, f"{home.slug}-{ENGLISH}", title=ENGLISH_HOME_TITLE)
 
 
 def translate(page, slug, *, publish=True, user=None, **fields):
@@ -78,12 +66,18 @@ def translate(page, slug, *, publish=True, user=None, **fields):
     if existing is not None:
         return existing
     english_home(page.get_parent().specific)
+    return _new_translation(page, slug, publish=publish, user=user, **fields)
+
+
+def _new_translation(page, slug, *, publish=True, user=None, **fields):
+    """Wagtail's copy of ``page`` in English (under its parent's translation), renamed to
+    ``slug``, with ``fields`` written over it, saved as a revision and published if asked
+    and ``page`` is live."""
     english = page.copy_for_translation(english_locale())
     english.slug = free_slug(english.get_parent(), slug, english)
     for name, value in fields.items():
         setattr(english, name, value)
-    if "title" in fields:
-        english.draft_title = fields["title"]
+    english.draft_title = english.title
     english.save()
     revision = english.save_revision(user=user, log_action=True)
     if publish and page.live:
@@ -92,8 +86,20 @@ def translate(page, slug, *, publish=True, user=None, **fields):
     return type(english).objects.get(pk=english.pk)
 
 
+def _forget_copied_address(page):
+    """Wagtail keeps a redirect from a page's old address when its slug changes, once the
+    change is committed; a copy renamed a moment after it was made had no address to keep."""
+    transaction.on_commit(lambda: Redirect.objects.filter(redirect_page=page).delete())
+
+
 def is_vietnamese(page):
+    """Whether ``page`` is in the site's first language (a page translations follow)."""
     return page.locale.language_code == settings.LANGUAGE_CODE
+
+
+def in_vietnamese(pages):
+    """The pages of the queryset ``pages`` in the site's first language."""
+    return pages.filter(locale__language_code=settings.LANGUAGE_CODE)
 
 
 @transaction.atomic

@@ -1,6 +1,5 @@
 """Admin hooks of the public site: the report writer, and translations following their page."""
 
-from django.conf import settings
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -10,6 +9,7 @@ from wagtail.models import Page
 from workplace.admin.access import is_federation_staff
 
 from . import admin_views
+from .translations import is_vietnamese
 
 
 @hooks.register("register_admin_urls")
@@ -37,11 +37,10 @@ def report_writer_menu_item():
 # withdrawn in Vietnamese must not stay up in English. (Not the other way round: taking the
 # English page down leaves the Vietnamese one.) Wagtail's simple translation does this only
 # when it also keeps the trees in step, making an English alias of every new page, which
-# would give pages nobody translated an English address. Listed here, an action's confirm
-# screen names the translations; the signals of ``cms.translations`` do the same however
-# the page is unpublished (in bulk too). Deleting is left to those signals alone, as they
-# also reach the home page: Wagtail would then delete the translations a second time.
-CASCADED_ACTIONS = ("unpublish", "move")
+# would give pages nobody translated an English address. Unpublishing and deleting are left
+# to the signals of ``cms.translations``, which reach every way a page is taken down (bulk
+# actions, expiry) and the home page: listed here too, Wagtail would do them a second time.
+CASCADED_ACTIONS = ("move",)
 
 
 @hooks.register("construct_translated_pages_to_cascade_actions")
@@ -51,5 +50,5 @@ def translations_follow_their_page(pages, action):
     return {
         page: Page.objects.translation_of(page, inclusive=False)
         for page in pages
-        if page.locale.language_code == settings.LANGUAGE_CODE
+        if is_vietnamese(page)
     }

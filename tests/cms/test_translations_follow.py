@@ -4,7 +4,7 @@ taking the English page down leaves the Vietnamese one."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageLogEntry, PageViewRestriction
 
 from cms.models import HomePage
 from cms.translations import english_home, translation_in
@@ -22,6 +22,8 @@ def test_unpublishing_through_the_page_action(client, staff, make_article):
     assert staff.post(f"/admin/pages/{article.pk}/unpublish/").status_code == 302
     english.refresh_from_db()
     assert not english.live
+    # Taken down once, and recorded once.
+    assert PageLogEntry.objects.filter(page=english, action="wagtail.unpublish").count() == 1
     staff.logout()
     assert client.get(english.url).status_code == 404
 
