@@ -36,7 +36,7 @@ from django.db.models import CheckConstraint
 from django.utils.translation import gettext
 from import_export.widgets import ManyToManyWidget
 
-from . import audit
+from . import audit, kept_facts
 from .conditions import ConditionUnreadable, evaluate, references
 from .models import Calendar, StaleRecordError
 from .resources import NaturalKeyWidget
@@ -350,6 +350,9 @@ class BulkImport:
                 if self.outcome.errors:
                     transaction.set_rollback(True)
                     return
+                kept_facts.refresh_units(
+                    {unit for p in self.written for unit in p.instance.fact_units()}
+                )
                 by = audit.author()
                 for start in range(0, len(self.written), WRITE_BATCH):
                     entries = [

@@ -9,11 +9,13 @@ imports pandas.
 
 import dataclasses
 import io
+import uuid
 
 import pandas as pd
 from django.apps import apps
 from django.conf import settings
-from django.db import connections
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Max, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -21,8 +23,10 @@ from django.utils.translation import gettext as _
 from .conditions import Latest, LatestValue
 from .dates import format_day
 from .indicators import (
+    COUNT_COLUMNS,
     DASHBOARD,
     FIGURES_OF,
+    FLAG_COLUMNS,
     HALF_YEAR,
     NOT_ELIGIBLE,
     PUBLIC_SECTOR_TABLE,
@@ -44,6 +48,7 @@ from .models import (
     ReportingPeriod,
     Sector,
     UnionBody,
+    UnitFacts,
 )
 from .querysets import FLAG_FIELDS, as_flag, record_conditions, unit_conditions
 from .text import defuse_formula
@@ -147,16 +152,25 @@ def _compose(query, params, fragment, fragment_params=()):
     return query + fragment, [*params, *fragment_params]
 
 
-def grouped_rows(period, units=None):
-    """Figures per (area, union body, sector) for the in-scope units, in one query: rows of
-    area id, union body id, sector and every regime's counts (``_sum_columns``); a group's
-    sector decides which regime's counts are its figures.
+# The per-unit columns the indicators sum, in the order of the kept facts' table.
+FACT_COLUMNS = (*FLAG_COLUMNS, *COUNT_COLUMNS)
+
+
+def _regime_case():
+    """SQL naming the regime of the unit row's sector, and its parameters."""
+    marks = ", ".join(["%s"] * len(PUBLIC_SECTOR_SECTORS))
+    sql = f"CASE WHEN u.g_sector IN ({marks}) THEN %s ELSE %s END"
+    return sql, [*(str(s) for s in PUBLIC_SECTOR_SECTORS), Regime.PUBLIC_SECTOR, Regime.WORKER]
+
+
+def per_unit_statement(period, units=None):
+    """One row per in-scope unit, counted from the records: its id, area, union body, sector
+    and regime, then ``FACT_COLUMNS``.
 
     Each record table is reduced to one row per enterprise (``_per_unit_tallies``) and joined
-    to the units, so every table is read once, in bulk, rather than looked up unit by unit;
-    an outer statement then sums each column per group. The pieces are ORM querysets: only
-    the joins and the sums are written here, from constant names, and every value travels as
-    a parameter.
+    to the units, so every table is read once, in bulk, rather than looked up unit by unit.
+    The pieces are ORM querysets: only the joins are written here, from constant names, and
+    every value travels as a parameter. Returns (sql, params).
     """
     # Federation staff's scope is every unit: no need to limit the record tables to it.
     restricted = units is not None and units.query.has_filters()
@@ -172,7 +186,7 @@ def grouped_rows(period, units=None):
     unit_ids = in_scope.values("u_id") if restricted else None
     sql, params = in_scope.query.sql_with_params()
     query, args = f"FROM ({sql}) u ", list(params)
-    columns = [f"u.{name}" for name in unit_flags]
+    columns = {name: f"u.{name} AS {name}" for name in unit_flags}
     for index, (model_name, conditions) in enumerate(record_conditions(period).items()):
         alias = f"t{index}"
         tallies = _per_unit_tallies(model_name, conditions, unit_ids)
@@ -181,16 +195,95 @@ def grouped_rows(period, units=None):
             query, args, f"LEFT JOIN ({sql}) {alias} ON {alias}.r_unit = u.u_id ", params
         )
         query += _latest_record_joins(model_name, alias, conditions)
-        columns += [_unit_column(alias, name, condition) for name, condition in conditions.items()]
-    per_unit = f"SELECT u.g_area, u.g_body, u.g_sector, {', '.join(columns)} {query}"  # noqa: S608
+        for name, condition in conditions.items():
+            columns[name] = _unit_column(alias, name, condition)
+    regime, regime_params = _regime_case()
+    selected = ", ".join(columns[name] for name in FACT_COLUMNS)
+    sql = (
+        f"SELECT u.u_id, u.g_area, u.g_body, u.g_sector, {regime} AS g_regime, "  # noqa: S608
+        f"{selected} {query}"
+    )
+    return sql, [*regime_params, *args]
+
+
+def per_unit_rows(period, units=None):
+    """``per_unit_statement``'s rows: (unit id, area id, union body id, sector, regime,
+    *``FACT_COLUMNS``)."""
+    sql, params = per_unit_statement(period, units)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def fact_insert_statement(period, units=None):
+    """The statement writing ``per_unit_statement``'s rows into the kept facts of ``period``."""
+    sql, params = per_unit_statement(period, units)
+    table = UnitFacts._meta.db_table
+    columns = ", ".join(("period_id", "enterprise_id", "area_id", "union_body_id", "sector"))
+    facts = ", ".join(FACT_COLUMNS)
+    insert = (
+        f"INSERT INTO {table} ({columns}, regime, {facts}) "  # noqa: S608
+        f"SELECT %s, u_id, g_area, g_body, g_sector, g_regime, {facts} FROM ({sql}) unit_rows"
+    )
+    return insert, [period.pk, *params]
+
+
+def _kept_statement(period, units=None):
+    """The kept facts of an open period, in ``per_unit_statement``'s shape."""
+    kept = UnitFacts.objects.filter(period=period)
+    if units is not None and units.query.has_filters():
+        kept = kept.filter(enterprise_id__in=units.values("pk"))
+    rows = kept.order_by().annotate(
+        u_id=F("enterprise_id"),
+        g_area=F("area_id"),
+        g_body=F("union_body_id"),
+        g_sector=F("sector"),
+        g_regime=F("regime"),
+    )
+    columns = ("u_id", "g_area", "g_body", "g_sector", "g_regime", *FACT_COLUMNS)
+    return rows.values(*columns).query.sql_with_params()
+
+
+def grouped_rows(period, units=None):
+    """Figures per (area, union body, sector) for the in-scope units, counted from the
+    records in one query: rows of area id, union body id, sector and every regime's counts
+    (``_sum_columns``); a group's sector decides which regime's counts are its figures."""
+    per_unit, args = per_unit_statement(period, units)
     sums = ", ".join(sql for _figure, sql in _sum_columns())
     sql = (
         f"SELECT g_area, g_body, g_sector, {sums} "  # noqa: S608
         f"FROM ({per_unit}) unit_rows GROUP BY g_area, g_body, g_sector"
     )
-    with connections[in_scope.db].cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return cursor.fetchall()
+
+
+def _summed_groups(period, units=None, from_records=False):
+    """Each regime's figures summed by area, by union body and by sector, in one query:
+    {regime: {"area": {area id: Figures}, "union_body": {…}, "sector": {…}}}.
+
+    An open period whose facts are kept is summed from them; any other from its records.
+    """
+    if period.facts_kept and not period.is_frozen and not from_records:
+        source, args = _kept_statement(period, units)
+    else:
+        source, args = per_unit_statement(period, units)
+    sums = ", ".join(sql for _figure, sql in _sum_columns())
+    branches = " UNION ALL ".join(
+        f"SELECT '{by}', {key}, g_regime, {sums} FROM unit_rows GROUP BY {key}, g_regime"  # noqa: S608
+        for by, key in (("area", "g_area"), ("union_body", "g_body"), ("sector", "g_sector"))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH unit_rows AS ({source}) {branches}", args)
+        rows = cursor.fetchall()
+    keys = [figure for figure, _sql in _sum_columns()]
+    groups = {regime: {by: {} for by in BREAKDOWNS} for regime in FIGURES_OF}
+    for by, key, regime, *counts in rows:
+        named = zip(keys, counts, strict=True)
+        own = {figure: int(n or 0) for (of, figure), n in named if of == regime}
+        groups[regime][by][key] = FIGURES_OF[regime](**own)
+    return groups
 
 
 def grouped_figures(period, units=None, regime="worker"):
@@ -236,22 +329,20 @@ def _groups_frame(frame, regime):
     return frame
 
 
-def _sums_by(frame, column, figures_class):
-    """Figures summed for each value of ``column``: a national count has tens of thousands of
-    (area, body, sector) groups, which pandas adds up far faster than a loop would."""
-    summed = frame.groupby(column)[list(figures_class.TABLE.figure_fields)].sum()
-    return {
-        key: figures_class(*(int(n) for n in row))
-        for key, row in zip(summed.index, summed.itertuples(index=False), strict=True)
-    }
-
-
 @dataclasses.dataclass
 class _Trees:
-    """The area and union-body trees, read once for every breakdown of a coverage."""
+    """The area and union-body trees the breakdowns roll figures up along.
+
+    Read once per process and kept until a tree changes (``trees_changed``): a dashboard
+    rendered all day must not load thousands of areas each time. The version lives in the
+    shared cache, so a change made by one process reaches the others.
+    """
 
     areas: dict
     bodies: dict
+
+    VERSION_KEY = "compliance:trees-version"
+    held = {}
 
     @classmethod
     def read(cls):
@@ -260,15 +351,40 @@ class _Trees:
             bodies={b["id"]: b for b in UnionBody.objects.values("id", "code", "name", "path")},
         )
 
+    @classmethod
+    def current(cls):
+        version = cache.get(cls.VERSION_KEY)
+        if version is None:
+            version = _new_trees_version()
+        trees = cls.held.get(version)
+        if trees is None:
+            trees = cls.read()
+            cls.held = {version: trees}
+        return trees
 
-def _area_breakdown(frame, figures_class, decimals, trees):
+
+def _new_trees_version():
+    version = uuid.uuid4().hex
+    cache.set(_Trees.VERSION_KEY, version, None)
+    return version
+
+
+def trees_changed():
+    """Call when an area or a union body is added, changed or deleted: every process reads
+    the trees again, now and (for another process that read them meanwhile) after the
+    commit."""
+    _new_trees_version()
+    transaction.on_commit(_new_trees_version)
+
+
+def _area_breakdown(by_area, figures_class, decimals, trees):
     """Roll each area up to the top level of the tree: the children of its root when there is
     one root (the districts of the demo province), else the roots (a country's provinces)."""
     areas = trees.areas
     by_path = {a["path"]: a for a in areas.values()}
     level = 1 if sum(a["path"].count("/") == 2 for a in areas.values()) == 1 else 0
     totals = {}
-    for area_id, figures in _sums_by(frame, "area", figures_class).items():
+    for area_id, figures in by_area.items():
         lineage = _ancestor_paths(areas[area_id]["path"])
         top = lineage[min(level, len(lineage) - 1)]
         totals.setdefault(top, figures_class()).add(figures)
@@ -277,12 +393,12 @@ def _area_breakdown(frame, figures_class, decimals, trees):
     ]
 
 
-def _union_body_breakdown(frame, figures_class, decimals, trees):
+def _union_body_breakdown(by_body, figures_class, decimals, trees):
     """Every body that holds units in its subtree, with its whole subtree's figures."""
     bodies = trees.bodies
     by_path = {b["path"]: b for b in bodies.values()}
     totals = {}
-    for body_id, figures in _sums_by(frame, "body", figures_class).items():
+    for body_id, figures in by_body.items():
         for path in _ancestor_paths(bodies[body_id]["path"]):
             totals.setdefault(path, figures_class()).add(figures)
     return [
@@ -290,12 +406,11 @@ def _union_body_breakdown(frame, figures_class, decimals, trees):
     ]
 
 
-def _sector_breakdown(frame, figures_class, decimals, trees):
-    totals = _sums_by(frame, "sector", figures_class)
+def _sector_breakdown(by_sector, figures_class, decimals, trees):
     return [
-        _row(sector.value, str(sector.label), totals[sector.value], decimals)
+        _row(sector.value, str(sector.label), by_sector[sector.value], decimals)
         for sector in Sector
-        if sector.value in totals
+        if sector.value in by_sector
     ]
 
 
@@ -306,16 +421,16 @@ BREAKDOWN_OF = {
 }
 
 
-def _regime_figures(frame, regime, decimals, trees):
-    """Totals and breakdowns of one regime from the grouped rows of every regime."""
-    frame = _groups_frame(frame, regime)
+def _regime_figures(groups, regime, decimals, trees):
+    """Totals and breakdowns of one regime from its figures summed by area, body and sector."""
     figures_class = FIGURES_OF[regime]
-    fields = list(figures_class.TABLE.figure_fields)
-    totals = figures_class(*(int(n) for n in frame[fields].sum()))
+    totals = figures_class()
+    for figures in groups["sector"].values():
+        totals.add(figures)
     # Names in a snapshot are frozen in the site's main language.
     with translation.override(settings.LANGUAGE_CODE):
         breakdowns = {
-            by: breakdown(frame, figures_class, decimals, trees)
+            by: breakdown(groups[by], figures_class, decimals, trees)
             for by, breakdown in BREAKDOWN_OF.items()
         }
     return {"totals": totals.as_dict(decimals), "breakdowns": breakdowns}
@@ -332,16 +447,18 @@ def period_header(period):
     }
 
 
-def compute_coverage(period, units=None):
+def compute_coverage(period, units=None, from_records=False):
     """Live figures for ``period``: the worker regime's totals and breakdowns, and the same
-    for agencies and public service units under ``public_sector``."""
-    frame = _rows_frame(grouped_rows(period, units))
-    trees = _Trees.read()
-    worker = _regime_figures(frame, "worker", period.decimals, trees)
+    for agencies and public service units under ``public_sector``. An open period's are summed
+    from its kept facts unless ``from_records`` asks for counting the records (locking)."""
+    groups = _summed_groups(period, units, from_records)
+    trees = _Trees.current()
     return {
         "period": period_header(period),
-        **worker,
-        "public_sector": _regime_figures(frame, "public_sector", period.decimals, trees),
+        **_regime_figures(groups["worker"], "worker", period.decimals, trees),
+        "public_sector": _regime_figures(
+            groups["public_sector"], "public_sector", period.decimals, trees
+        ),
     }
 
 

@@ -22,11 +22,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import audit, kept_facts
 from .conditions import Latest, LatestValue, evaluate
 from .dates import format_day
 from .documents import DocumentPath, private_storage, validate_document
 from .freeze_lock import writing_records
+from .indicators import COUNT_COLUMNS, FLAG_COLUMNS
 from .querysets import (
     AgreementQuerySet,
     EnterpriseQuerySet,
@@ -193,6 +194,7 @@ class TrackedModel(FieldKeyedConstraints):
                 created = audit.audited_values(self)
                 changes = {name: [None, value] for name, value in created.items()}
                 audit.record("create", self, changes, enterprise=self.audit_enterprise())
+                kept_facts.refresh_units(self.fact_units())
                 return
             stored = self._stored_copy()
             changes = audit.differences(audit.audited_values(stored), audit.audited_values(self))
@@ -204,6 +206,7 @@ class TrackedModel(FieldKeyedConstraints):
             super().save(*args, **kwargs)
             if changes:
                 audit.record("change", self, changes, enterprise=self.audit_enterprise())
+                kept_facts.refresh_units(self.fact_units(stored))
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
@@ -213,10 +216,17 @@ class TrackedModel(FieldKeyedConstraints):
             before = audit.audited_values(stored)
             changes = {name: [value, None] for name, value in before.items()}
             audit.record("delete", self, changes, enterprise=self.audit_enterprise())
-            return super().delete(*args, **kwargs)
+            deleted = super().delete(*args, **kwargs)
+            kept_facts.refresh_units(stored.fact_units())
+            return deleted
 
     def audit_enterprise(self):
         return None
+
+    def fact_units(self, stored=None):
+        """Hook: the units whose kept facts (``kept_facts``) this row, as it is and as it was
+        (``stored``), counts in."""
+        return set()
 
     def fill_derived_fields(self):
         """Hook: set the fields computed from the others, before any write (bulk ones too)."""
@@ -476,6 +486,9 @@ class Enterprise(TrackedModel):
             if stored.counted_in(period) != after:
                 raise FrozenPeriodError.for_figures(period)
 
+    def fact_units(self, stored=None):
+        return {self.pk}
+
     def counted_in(self, period):
         """Whether the unit is one of ``period``'s units, by the engine's own condition."""
         from .querysets import in_scope_condition
@@ -582,6 +595,9 @@ class EnterpriseRecord(TrackedModel):
 
     def audit_enterprise(self):
         return self.enterprise
+
+    def fact_units(self, stored=None):
+        return {self.enterprise_id, *(stored.fact_units() if stored is not None else ())}
 
     @property
     def record_date(self):
@@ -1134,6 +1150,10 @@ class ReportingPeriod(FieldKeyedConstraints):
     snapshot = models.JSONField(_("frozen figures"), null=True, blank=True, editable=False)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    # Whether ``UnitFacts`` holds the period's facts, kept exact by every write since they
+    # were counted; until then (a period frozen, or a database just migrated) the figures are
+    # counted from the records.
+    facts_kept = models.BooleanField(default=False, editable=False)
 
     objects = PeriodQuerySet.as_manager()
 
@@ -1162,9 +1182,14 @@ class ReportingPeriod(FieldKeyedConstraints):
         return self.name
 
     def save(self, *args, **kwargs):
-        if kwargs.get("update_fields") is None:
-            self.refuse_changing_frozen_rules()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            stored = None
+            if not self._state.adding and self.pk is not None:
+                stored = type(self)._base_manager.filter(pk=self.pk).first()
+            if kwargs.get("update_fields") is None:
+                self.refuse_changing_frozen_rules()
+            super().save(*args, **kwargs)
+            kept_facts.follow_period(self, stored)
 
     def clean(self):
         super().clean()
@@ -1196,6 +1221,46 @@ class ReportingPeriod(FieldKeyedConstraints):
     @property
     def is_frozen(self):
         return self.status != self.Status.OPEN
+
+    # What the period's figures depend on besides the records and the units.
+    COUNTING_RULES = ("start", "end", "min_members")
+
+
+class UnitFacts(models.Model):
+    """One unit's per-unit indicator columns in one open period (see ``kept_facts``): the
+    figures at any scope are sums of these rows, so they are never recounted from the records
+    on a screen. Only units the period counts have a row."""
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    # The grouping keys, copied from the unit: no join on a screen.
+    area = models.ForeignKey(
+        Area, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    union_body = models.ForeignKey(
+        UnionBody,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    sector = models.CharField(max_length=32, choices=Sector.choices)
+    regime = models.CharField(max_length=16, choices=Regime.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "enterprise"], name="unit_facts_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} @ {self.period_id}"
+
+
+# The columns: every per-unit flag and count the indicators sum (``indicators``), one place.
+for _column in FLAG_COLUMNS:
+    UnitFacts.add_to_class(_column, models.PositiveSmallIntegerField(default=0))
+for _column in COUNT_COLUMNS:
+    UnitFacts.add_to_class(_column, models.PositiveIntegerField(default=0))
 
 
 class AccountManager(UserManager):

@@ -33,7 +33,7 @@ def lock(period):
     period.refresh_from_db()  # another lock may have finished while this one waited
     if period.is_frozen:
         return period
-    snapshot = compute_coverage(period)
+    snapshot = compute_coverage(period, from_records=True)
     snapshot["period"]["status"] = Status.LOCKED
     period.snapshot = snapshot
     period.status = Status.LOCKED

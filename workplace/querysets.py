@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from . import kept_facts
 from .conditions import Latest, LatestValue
 from .freeze_lock import writing_records
 from .indicators import COUNT_COLUMNS, FLAG_COLUMNS
@@ -132,14 +133,22 @@ class RecordQuerySet(models.QuerySet):
             writing_records()
             self._refuse_frozen(kwargs.get(self.model.date_field))
             self._refuse_frozen_figure_changes(kwargs)
-            return super().update(**kwargs)
+            units = kept_facts.touched_by(self)
+            updated = super().update(**kwargs)
+            moved_to = kwargs.get("enterprise", kwargs.get("enterprise_id"))
+            units.add(getattr(moved_to, "pk", moved_to))
+            kept_facts.refresh_units(units)
+            return updated
 
     def delete(self):
         with transaction.atomic(using=self.db):
             writing_records()
             self._refuse_frozen()
             self._refuse_frozen_figure_changes(None)
-            return super().delete()
+            units = kept_facts.touched_by(self)
+            deleted = super().delete()
+            kept_facts.refresh_units(units)
+            return deleted
 
     def _refuse_frozen_figure_changes(self, changes):
         """What the records would count for in a frozen period must not move, as with a
@@ -161,7 +170,9 @@ class RecordQuerySet(models.QuerySet):
             frozen_on = _model("ReportingPeriod").objects.frozen_calendar()
             for obj in objs:
                 obj.refuse_frozen_dates(None, frozen_on=frozen_on)
-            return super().bulk_create(objs, *args, **kwargs)
+            created = super().bulk_create(objs, *args, **kwargs)
+            kept_facts.refresh_units({obj.enterprise_id for obj in objs})
+            return created
 
     def _refuse_frozen(self, new_day=None):
         periods = list(_model("ReportingPeriod").objects.frozen())

@@ -19,6 +19,8 @@ import random
 
 from django.db import connection, transaction
 
+from .compliance import trees_changed
+from .kept_facts import recount_open_periods
 from .models import (
     BOARD_SECTORS,
     PUBLIC_SECTOR_SECTORS,
@@ -33,6 +35,7 @@ from .models import (
     ReportingPeriod,
     Sector,
     UnionBody,
+    UnitFacts,
     WorkerConference,
     add_years,
 )
@@ -143,6 +146,9 @@ def generate(units, seed=1, on_units_done=None):
             create_units(batch, communes, bodies, rng, counts)
             if on_units_done:
                 on_units_done(len(batch))
+        trees_changed()
+        # Written in bulk, the units and records are counted once, at the end.
+        recount_open_periods()
     gather_statistics()
     return counts
 
@@ -150,7 +156,7 @@ def generate(units, seed=1, on_units_done=None):
 def gather_statistics():
     """Let the query planner know the tables' new sizes at once, rather than whenever the
     database gets round to it: until then it plans for nearly empty tables."""
-    models = (Area, UnionBody, Enterprise, *RECORD_COUNTS)
+    models = (Area, UnionBody, Enterprise, *RECORD_COUNTS, UnitFacts)
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
