@@ -32,6 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 MIN_ROWS_PER_SECOND = 2500
 MAX_RATIO = 4.0
 RECORD_KINDS = ("headcounts", "dialogues")
+OPEN_PERIODS = (
+    ("2023", "Năm 2023", datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)),
+    ("2024-h1", "6 tháng đầu năm 2024", datetime.date(2024, 1, 1), datetime.date(2024, 6, 30)),
+)
 
 PROVINCE = ("01", "Thành phố Hà Nội")
 DISTRICTS = (
@@ -164,11 +168,13 @@ def bench_models():
         Dialogue,
         Enterprise,
         HeadcountDeclaration,
+        UnitFacts,
         User,
         WorkerConference,
     )
 
     return [
+        UnitFacts,
         AuditEntry,
         HeadcountDeclaration,
         WorkerConference,
@@ -229,6 +235,11 @@ def prepare_database(reset):
     for code, name, parent in bodies():
         above = UnionBody.objects.get(code=parent) if parent else None
         UnionBody.objects.get_or_create(code=code, defaults={"name": name, "parent": above})
+    # Two open periods: every import keeps their facts, as it would on a live site.
+    for slug, name, start, end in OPEN_PERIODS:
+        ReportingPeriod.objects.get_or_create(
+            slug=slug, defaults={"name": name, "start": start, "end": end}
+        )
 
 
 # --- the floor: plain bulk_create ----------------------------------------------------------

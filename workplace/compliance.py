@@ -163,15 +163,18 @@ def _regime_case():
     return sql, [*(str(s) for s in PUBLIC_SECTOR_SECTORS), Regime.PUBLIC_SECTOR, Regime.WORKER]
 
 
-def per_unit_statement(period, units=None):
+def per_unit_statement(period, units=None, ids=None):
     """One row per in-scope unit, counted from the records: its id, area, union body, sector
-    and regime, then ``FACT_COLUMNS``.
+    and regime, then ``FACT_COLUMNS``. ``units`` (a queryset) or ``ids`` (a list of unit ids,
+    which the record tables are then limited to directly) name the units, else all.
 
     Each record table is reduced to one row per enterprise (``_per_unit_tallies``) and joined
     to the units, so every table is read once, in bulk, rather than looked up unit by unit.
     The pieces are ORM querysets: only the joins are written here, from constant names, and
     every value travels as a parameter. Returns (sql, params).
     """
+    if ids is not None:
+        units = Enterprise.objects.filter(pk__in=ids)
     # Federation staff's scope is every unit: no need to limit the record tables to it.
     restricted = units is not None and units.query.has_filters()
     units = Enterprise.objects.all() if units is None else units
@@ -183,7 +186,7 @@ def per_unit_statement(period, units=None):
         .annotate(g_sector=F("sector"), **unit_flags)
         .values("u_id", "g_area", "g_body", "g_sector", *unit_flags)
     )
-    unit_ids = in_scope.values("u_id") if restricted else None
+    unit_ids = ids if ids is not None else in_scope.values("u_id") if restricted else None
     sql, params = in_scope.query.sql_with_params()
     query, args = f"FROM ({sql}) u ", list(params)
     columns = {name: f"u.{name} AS {name}" for name in unit_flags}
@@ -215,17 +218,22 @@ def per_unit_rows(period, units=None):
         return cursor.fetchall()
 
 
-def fact_insert_statement(period, units=None):
-    """The statement writing ``per_unit_statement``'s rows into the kept facts of ``period``."""
-    sql, params = per_unit_statement(period, units)
+def fact_insert_statement(periods, ids=None):
+    """The one statement writing ``per_unit_statement``'s rows of the units ``ids`` (all when
+    None) into the kept facts of each of ``periods``."""
     table = UnitFacts._meta.db_table
     columns = ", ".join(("period_id", "enterprise_id", "area_id", "union_body_id", "sector"))
     facts = ", ".join(FACT_COLUMNS)
-    insert = (
-        f"INSERT INTO {table} ({columns}, regime, {facts}) "  # noqa: S608
-        f"SELECT %s, u_id, g_area, g_body, g_sector, g_regime, {facts} FROM ({sql}) unit_rows"
-    )
-    return insert, [period.pk, *params]
+    selects, args = [], []
+    for period in periods:
+        sql, params = per_unit_statement(period, ids=ids)
+        selects.append(
+            f"SELECT %s, u_id, g_area, g_body, g_sector, g_regime, {facts} "  # noqa: S608
+            f"FROM ({sql}) unit_rows_{len(selects)}"
+        )
+        args += [period.pk, *params]
+    insert = f"INSERT INTO {table} ({columns}, regime, {facts}) {' UNION ALL '.join(selects)}"  # noqa: S608
+    return insert, args
 
 
 def _kept_statement(period, units=None):
@@ -259,6 +267,15 @@ def grouped_rows(period, units=None):
         return cursor.fetchall()
 
 
+# Each breakdown's branch of ``_summed_groups``: its name, its two key columns (an id and a
+# sector do not share one: PostgreSQL would not unite their types) and what it groups by.
+_BRANCHES = (
+    ("area", "g_area, NULL", "g_area"),
+    ("union_body", "g_body, NULL", "g_body"),
+    ("sector", "NULL, g_sector", "g_sector"),
+)
+
+
 def _summed_groups(period, units=None, from_records=False):
     """Each regime's figures summed by area, by union body and by sector, in one query:
     {regime: {"area": {area id: Figures}, "union_body": {…}, "sector": {…}}}.
@@ -271,18 +288,19 @@ def _summed_groups(period, units=None, from_records=False):
         source, args = per_unit_statement(period, units)
     sums = ", ".join(sql for _figure, sql in _sum_columns())
     branches = " UNION ALL ".join(
-        f"SELECT '{by}', {key}, g_regime, {sums} FROM unit_rows GROUP BY {key}, g_regime"  # noqa: S608
-        for by, key in (("area", "g_area"), ("union_body", "g_body"), ("sector", "g_sector"))
+        f"SELECT '{by}', {keys}, g_regime, {sums} FROM unit_rows "  # noqa: S608
+        f"GROUP BY {grouped}, g_regime"
+        for by, keys, grouped in _BRANCHES
     )
     with connection.cursor() as cursor:
         cursor.execute(f"WITH unit_rows AS ({source}) {branches}", args)
         rows = cursor.fetchall()
-    keys = [figure for figure, _sql in _sum_columns()]
+    figures = [figure for figure, _sql in _sum_columns()]
     groups = {regime: {by: {} for by in BREAKDOWNS} for regime in FIGURES_OF}
-    for by, key, regime, *counts in rows:
-        named = zip(keys, counts, strict=True)
+    for by, key_id, sector, regime, *counts in rows:
+        named = zip(figures, counts, strict=True)
         own = {figure: int(n or 0) for (of, figure), n in named if of == regime}
-        groups[regime][by][key] = FIGURES_OF[regime](**own)
+        groups[regime][by][sector if key_id is None else key_id] = FIGURES_OF[regime](**own)
     return groups
 
 

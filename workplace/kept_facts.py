@@ -18,6 +18,10 @@ check_facts``). A period whose facts are not kept (``facts_kept`` false: just mi
 counted from the records until ``keep_open_periods`` has run, which ``migrate`` does.
 """
 
+import datetime
+import functools
+import time
+
 from django.apps import apps
 from django.db import connection, transaction
 
@@ -55,19 +59,77 @@ def _lock_units(ids):
         )
 
 
-def _write(period, units=None, ids=None):
-    """Replace the period's rows of ``ids`` (every row when None) by the engine's count of
-    ``units``."""
+def _write(periods, ids=None):
+    """Replace the rows of the units ``ids`` (every row when None) in ``periods`` by the
+    engine's count of them."""
     from .compliance import fact_insert_statement
 
-    UnitFacts = _model("UnitFacts")
-    kept = UnitFacts.objects.filter(period=period)
+    kept = _model("UnitFacts").objects.filter(period__in=[period.pk for period in periods])
     if ids is not None:
         kept = kept.filter(enterprise_id__in=ids)
     kept.delete()
-    sql, params = fact_insert_statement(period, units)
+    sql, params = fact_insert_statement(periods, ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+# Stands for the unit in the statement counting one unit, composed once per period's rules
+# and reused with the unit's id in its place: the ORM takes several times longer to compose
+# the statement than the database to run it (and PostgreSQL prepares a statement it is
+# given again and again). No id is negative.
+_ONE_UNIT = -7_000_000_001
+_one_unit_statements = {}
+
+
+def _one_unit_statement(periods, unit_id):
+    from .compliance import fact_insert_statement
+
+    key = tuple(
+        (period.pk, *(getattr(period, name) for name in period.COUNTING_RULES))
+        for period in periods
+    )
+    statement = _one_unit_statements.get(key)
+    if statement is None:
+        statement = fact_insert_statement(periods, [_ONE_UNIT])
+        if len(_one_unit_statements) > 32:
+            _one_unit_statements.clear()
+        _one_unit_statements[key] = statement
+    sql, params = statement
+    return sql, [unit_id if value == _ONE_UNIT else value for value in params]
+
+
+def _prepared_cursor():
+    """On PostgreSQL, a cursor that binds on the server and prepares the statements it is
+    given: planning the one-unit statement takes longer than running it. Django's own
+    cursors bind on the client. SQLite's driver keeps its statements prepared anyway."""
+    if connection.vendor != "postgresql":
+        return None
+    import psycopg
+
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
+
+
+def _write_one(periods, unit_id):
+    table = _model("UnitFacts")._meta.db_table
+    marks = ", ".join(["%s"] * len(periods))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE enterprise_id = %s AND period_id IN ({marks})",  # noqa: S608
+            [unit_id, *(period.pk for period in periods)],
+        )
+        sql, params = _one_unit_statement(periods, unit_id)
+        prepared = _prepared_cursor()
+        if prepared is None:
+            cursor.execute(sql, params)
+            return
+        started = time.monotonic()
+        # Django's own errors (an IntegrityError, …) and query log, as for its cursors.
+        with connection.wrap_database_errors:
+            prepared.execute(sql, params, prepare=True)
+        if connection.queries_logged:
+            duration = f"{time.monotonic() - started:.3f}"
+            connection.queries_log.append({"sql": sql, "time": duration})
 
 
 def refresh_units(ids):
@@ -79,12 +141,53 @@ def refresh_units(ids):
     periods = _kept_periods()
     if not periods:
         return
-    Enterprise = _model("Enterprise")
-    with transaction.atomic():
+    # Inside the writer's transaction already, as a rule: no savepoint of its own.
+    with transaction.atomic(savepoint=False):
         for chunk in _chunks(ids):
             _lock_units(chunk)
-            for period in periods:
-                _write(period, Enterprise.objects.filter(pk__in=chunk), chunk)
+            if len(chunk) == 1:
+                _write_one(periods, chunk[0])
+            else:
+                _write(periods, chunk)
+
+
+@functools.cache
+def counted_fields(model_name):
+    """The fields of a model the kept facts read: a change to none of them (a conference's
+    attendees, a unit's name) leaves them as they are. From the engine's own conditions."""
+    from .conditions import Latest, LatestValue, references
+    from .querysets import in_scope_condition, record_conditions, unit_conditions
+
+    sample = _model("ReportingPeriod")(
+        start=datetime.date(2000, 1, 1), end=datetime.date(2000, 12, 31)
+    )
+    if model_name == "Enterprise":
+        conditions = [in_scope_condition(sample), *unit_conditions(sample).values()]
+        fields = {"area", "union_body", "sector"}  # what the figures are grouped by
+    else:
+        conditions = []
+        fields = {"enterprise"}
+        for condition in record_conditions(sample).get(model_name, {}).values():
+            if isinstance(condition, Latest):
+                fields.add(condition.date_field)
+                conditions += [condition.condition, condition.among]
+                if isinstance(condition, LatestValue):
+                    fields.add(condition.field)
+            else:
+                conditions.append(condition)
+    for condition in conditions:
+        fields |= references(condition)
+    return frozenset(fields)
+
+
+def changes_count(instance, stored):
+    """Whether saving ``instance`` over ``stored`` changes a field the kept facts read."""
+    model = type(instance)
+    return any(
+        getattr(instance, model._meta.get_field(name).attname)
+        != getattr(stored, model._meta.get_field(name).attname)
+        for name in counted_fields(model.__name__)
+    )
 
 
 def keep_period(period):
@@ -94,7 +197,7 @@ def keep_period(period):
         # Writers in progress finish first, and new ones wait: none is left out.
         freezing_periods()
         # As stored: a period just saved may still hold its dates as it was given them.
-        _write(ReportingPeriod.objects.get(pk=period.pk))
+        _write([ReportingPeriod.objects.get(pk=period.pk)])
         ReportingPeriod.objects.filter(pk=period.pk).update(facts_kept=True)
         period.facts_kept = True
 

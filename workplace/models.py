@@ -206,6 +206,7 @@ class TrackedModel(FieldKeyedConstraints):
             super().save(*args, **kwargs)
             if changes:
                 audit.record("change", self, changes, enterprise=self.audit_enterprise())
+            if changes and kept_facts.changes_count(self, stored):
                 kept_facts.refresh_units(self.fact_units(stored))
 
     def delete(self, *args, **kwargs):

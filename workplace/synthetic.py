@@ -147,16 +147,17 @@ def generate(units, seed=1, on_units_done=None):
             if on_units_done:
                 on_units_done(len(batch))
         trees_changed()
-        # Written in bulk, the units and records are counted once, at the end.
-        recount_open_periods()
     gather_statistics()
+    # Written in bulk, the units and records are counted once, at the end, with the planner
+    # knowing the tables' sizes (without, PostgreSQL picks nested loops over 150,000 units).
+    recount_open_periods()
+    gather_statistics([UnitFacts])
     return counts
 
 
-def gather_statistics():
+def gather_statistics(models=(Area, UnionBody, Enterprise, *RECORD_COUNTS)):
     """Let the query planner know the tables' new sizes at once, rather than whenever the
     database gets round to it: until then it plans for nearly empty tables."""
-    models = (Area, UnionBody, Enterprise, *RECORD_COUNTS, UnitFacts)
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -237,14 +237,40 @@ def test_a_period_whose_facts_are_not_kept_is_counted_from_the_records(make_unit
     assert_kept(period)
 
 
-def test_an_officers_save_costs_a_few_statements_per_open_period(make_unit, period, year):
+def facts_statements(write):
+    with CaptureQueriesContext(connection) as captured:
+        write()
+    return [q["sql"].split()[0] for q in captured if "workplace_unitfacts" in q["sql"]]
+
+
+def test_an_officers_save_rewrites_the_units_facts_in_two_statements(make_unit, period, year):
     unit = make_unit(members=30)
     conference = hold_conference(unit, "2023-03-01")
-    with CaptureQueriesContext(connection) as captured:
+
+    def move():
+        conference.held_on = day("2023-02-28")
+        conference.save()
+
+    # One delete and one insert for every open period at once.
+    assert facts_statements(move) == ["DELETE", "INSERT"]
+    assert_kept(period, year)
+
+
+def test_a_change_the_facts_do_not_read_leaves_them_alone(make_unit, period):
+    unit = make_unit(members=30)
+    conference = hold_conference(unit, "2023-03-01")
+
+    def count_attendees():
         conference.attendees = 40
         conference.save()
-    facts = [q for q in captured if "workplace_unitfacts" in q["sql"]]
-    assert len(facts) == 4  # a delete and an insert for each of the two open periods
+
+    def rename():
+        unit.name = "Công ty đổi tên"
+        unit.save()
+
+    assert facts_statements(count_attendees) == []
+    assert facts_statements(rename) == []
+    assert_kept(period)
 
 
 # --- random sequences of writes ------------------------------------------------------------
