@@ -6,12 +6,21 @@ a public page, whichever page, block or file asks for them.
 """
 
 import datetime
+import functools
+import hashlib
+import sys
+from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import formats, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from workplace import indicators
 from workplace.compliance import coverage
 from workplace.indicators import (
     BY_KEY,
@@ -31,6 +40,9 @@ from workplace.indicators import (
 from workplace.models import ReportingPeriod
 
 PUBLISHED = ReportingPeriod.Status.PUBLISHED
+# Rendered figures are kept a day: their key changes whenever they would, the limit only
+# clears the cache of periods nobody reads any more.
+RENDERED_SECONDS = 24 * 3600
 FROZEN = (ReportingPeriod.Status.LOCKED, ReportingPeriod.Status.PUBLISHED)
 
 BREAKDOWN_CAPTIONS = {
@@ -76,12 +88,15 @@ def _year_earlier(day):
         return day.replace(year=day.year - 1, day=28)
 
 
-def comparable_period(period, statuses=(PUBLISHED,)):
+def comparable_period(period, statuses=(PUBLISHED,), defer_snapshot=False):
     """The period of the same kind one year earlier (first half against first half)."""
     if period is None:
         return None
+    periods = (
+        ReportingPeriod.objects.defer("snapshot") if defer_snapshot else ReportingPeriod.objects
+    )
     return (
-        ReportingPeriod.objects.filter(
+        periods.filter(
             start=_year_earlier(period.start), end=_year_earlier(period.end), status__in=statuses
         )
         .exclude(snapshot=None)
@@ -417,3 +432,101 @@ def period_figures(period):
     if figures is not None:
         figures["period_label"] = period_label(period)
     return figures
+
+
+# --- the results page's figures, rendered once ------------------------------------------------
+
+RESULTS_TEMPLATE = "cms/includes/results_figures.html"
+
+
+def _results_context(period):
+    """What ``RESULTS_TEMPLATE`` shows of a published period, or None."""
+    data = period_figures(period)
+    if data is None:
+        return None
+    previous = period_figures(comparable_period(period))
+    slug = period.slug
+    return {
+        "figures": data,
+        "period_label": data["period_label"],
+        "headline": headline(
+            data["totals"],
+            previous["totals"] if previous else None,
+            previous["period_label"] if previous else "",
+        ),
+        "table": coverage_table(data, "area"),
+        "public_sector": public_sector_results(data),
+        "chart": bar_chart(data, chart_id="results-chart"),
+        "methodology": methodology(period),
+        "downloads": [
+            {
+                "url": reverse(f"cms_api:coverage_{kind}", args=[slug]),
+                "label": label,
+                "kind": kind.upper(),
+                "filename": f"coverage-{slug}.{kind}",
+            }
+            for kind, label in (
+                ("csv", _("Figures by area as CSV (UTF-8)")),
+                ("xlsx", _("Figures by area as an Excel workbook (XLSX)")),
+                ("json", _("Figures by area as JSON")),
+            )
+        ],
+    }
+
+
+@functools.cache
+def _rendering_stamp():
+    """Changes with the templates, the code and the translations that shape the results
+    page's figures, so a new release never serves what an earlier one rendered."""
+    sources = [
+        get_template(name).template.source
+        for name in (
+            RESULTS_TEMPLATE,
+            "cms/includes/headline.html",
+            "cms/includes/bar_chart.html",
+            "cms/includes/coverage_table.html",
+            "cms/includes/methodology.html",
+        )
+    ]
+    for module in (sys.modules[__name__], indicators):
+        sources.append(Path(module.__file__).read_text(encoding="utf-8"))
+    for folder in settings.LOCALE_PATHS:
+        for catalogue in sorted(Path(folder).glob("*/LC_MESSAGES/django.mo")):
+            sources.append(hashlib.sha256(catalogue.read_bytes()).hexdigest())
+    return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
+
+
+def _frozen_stamp(period):
+    return f"{period.pk}@{period.published_at.timestamp()}" if period.published_at else "-"
+
+
+def rendered_results(period_id):
+    """The results page's figures as HTML, or None when the period is not public.
+
+    A published snapshot never changes, so its tables, chart and headline are rendered once
+    per language and kept in the cache, under the period's and its comparison's publication
+    (publishing again, or unpublishing either, makes a new key) and ``_rendering_stamp``.
+    A page served uncached then costs little more than finding the page.
+    """
+    slim = ReportingPeriod.objects.defer("snapshot")
+    period = slim.filter(pk=period_id, status=PUBLISHED).exclude(snapshot=None).first()
+    if period is None:
+        return None
+    previous = comparable_period(period, defer_snapshot=True)
+    key = ":".join(
+        (
+            "results-figures",
+            _frozen_stamp(period),
+            _frozen_stamp(previous) if previous else "-",
+            translation.get_language() or settings.LANGUAGE_CODE,
+            _rendering_stamp(),
+        )
+    )
+    html = cache.get(key)
+    if html is None:
+        context = _results_context(ReportingPeriod.objects.get(pk=period_id))
+        if context is None:
+            return None
+        html = render_to_string(RESULTS_TEMPLATE, context)
+        cache.set(key, html, RENDERED_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by our own template, escaped there

@@ -188,40 +188,7 @@ class ResultsPage(PublicPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["intro"] = self.intro
-        data = figures.period_figures(self.period)
-        context["figures"] = data
-        if data is None:
-            return context
-        previous = figures.comparable_period(self.period)
-        previous_data = figures.period_figures(previous)
-        slug = self.period.slug
-        context.update(
-            {
-                "period_label": data["period_label"],
-                "headline": figures.headline(
-                    data["totals"],
-                    previous_data["totals"] if previous_data else None,
-                    previous_data["period_label"] if previous_data else "",
-                ),
-                "table": figures.coverage_table(data, "area"),
-                "public_sector": figures.public_sector_results(data),
-                "chart": figures.bar_chart(data, chart_id="results-chart"),
-                "methodology": figures.methodology(self.period),
-                "downloads": [
-                    {
-                        "url": reverse(f"cms_api:coverage_{kind}", args=[slug]),
-                        "label": label,
-                        "kind": kind.upper(),
-                        "filename": f"coverage-{slug}.{kind}",
-                    }
-                    for kind, label in (
-                        ("csv", _("Figures by area as CSV (UTF-8)")),
-                        ("xlsx", _("Figures by area as an Excel workbook (XLSX)")),
-                        ("json", _("Figures by area as JSON")),
-                    )
-                ],
-            }
-        )
+        context["figures_html"] = figures.rendered_results(self.period_id)
         return context
 
 
