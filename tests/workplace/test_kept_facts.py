@@ -404,3 +404,17 @@ def test_random_sequences_of_writes_keep_the_facts_exact(make_unit, province, pe
                 if not each.is_frozen:
                     assert kept_facts.check(each) == [], (step, each.slug)
         transaction.set_rollback(True)
+
+
+def test_the_trees_are_read_once_and_again_after_a_change(make_unit, province, period):
+    make_unit(members=30, area=province["commune"])
+    compute_coverage(period)
+    with CaptureQueriesContext(connection) as captured:
+        first = compute_coverage(period)
+    assert not [q for q in captured if "workplace_area" in q["sql"]]
+    assert [row["name"] for row in first["breakdowns"]["area"]] == ["Huyện Hữu Lũng"]
+    district = province["district"]
+    district.name = "Huyện Hữu Lũng mới"
+    district.save()
+    renamed = compute_coverage(period)
+    assert [row["name"] for row in renamed["breakdowns"]["area"]] == ["Huyện Hữu Lũng mới"]
