@@ -377,7 +377,7 @@ def writes(period):
     path = reverse("portal:record_edit", args=["conferences", conference.pk])
     # A change the facts read: the day the conference was held, moved by a day and back.
     days = (conference.held_on, conference.held_on - datetime.timedelta(days=1))
-    kept = ReportingPeriod.objects.filter(status="open", facts_kept=True)
+    kept = ReportingPeriod.objects.filter(status="open", facts_version=kept_facts.version())
     kept_ids = list(kept.values_list("pk", flat=True))
 
     def save():
@@ -397,9 +397,9 @@ def writes(period):
     with_facts, without = [], []
     for _ in range(SAVES):
         with_facts.append(save())
-        ReportingPeriod.objects.filter(pk__in=kept_ids).update(facts_kept=False)
+        ReportingPeriod.objects.filter(pk__in=kept_ids).update(facts_version="")
         without.append(save())
-        ReportingPeriod.objects.filter(pk__in=kept_ids).update(facts_kept=True)
+        ReportingPeriod.objects.filter(pk__in=kept_ids).update(facts_version=kept_facts.version())
     kept_facts.refresh_units({conference.enterprise_id})
     started = time.perf_counter()
     kept_facts.keep_period(period)

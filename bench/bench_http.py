@@ -22,8 +22,9 @@ the benchmark began and, as ``other_cores``, how many cores other processes kept
 that run (anything well above 0 means the figure was measured on a shared, busy machine).
 
 It expects a migrated database with data (``load_demo`` or ``generate_demo``). What it needs
-and does not find it makes: it publishes the newest period if none is published and gives it
-a results page if it has none (both undone at the end, so the database is left as it was
+and does not find it makes: if no period is published it publishes the first of the year
+(the newest stays open, the reviewers' current period) and gives it a results page if it
+has none (both undone at the end, so the database is left as it was
 found), and it creates the account ``bench-reviewer`` attached to the district-level union
 body (depth 2) with the most units if that account does not exist (it is kept). On
 PostgreSQL it runs ``ANALYZE`` first, so that a freshly loaded database is planned as one
@@ -134,7 +135,8 @@ def setup_django(database_url):
 
 
 def newest_published_period(undo):
-    """The newest published period; the newest period is published if none is."""
+    """The newest published period; if none is, the first of the year is published, and the
+    newest stays open: the reviewers' current period, whose figures are kept facts."""
     from cms.figures import latest_published_period
     from workplace import periods
     from workplace.models import ReportingPeriod
@@ -142,7 +144,7 @@ def newest_published_period(undo):
     period = latest_published_period()
     if period is not None:
         return period
-    period = ReportingPeriod.objects.order_by("-end", "start").first()
+    period = ReportingPeriod.objects.order_by("end", "start").first()
     if period is None:
         raise SystemExit("no reporting period: load data first (load_demo or generate_demo)")
     was_open = not period.is_frozen

@@ -162,27 +162,18 @@ def write_csv(path, header, rows):
 
 
 def bench_models():
-    from workplace.models import (
-        AuditEntry,
-        CollectiveAgreement,
-        Dialogue,
-        Enterprise,
-        HeadcountDeclaration,
-        UnitFacts,
-        User,
-        WorkerConference,
-    )
+    """The tables the benchmark empties: every table that refers to the enterprises, then
+    the enterprises."""
+    from django.apps import apps
 
-    return [
-        UnitFacts,
-        AuditEntry,
-        HeadcountDeclaration,
-        WorkerConference,
-        CollectiveAgreement,
-        Dialogue,
-        User.units.through,
-        Enterprise,
+    from workplace.models import AuditEntry, Enterprise, EnterpriseRecord, UnitFacts, User
+
+    records = [
+        model
+        for model in apps.get_app_config("workplace").get_models()
+        if issubclass(model, EnterpriseRecord)
     ]
+    return [UnitFacts, AuditEntry, *records, User.units.through, Enterprise]
 
 
 def empty_tables(*models):

@@ -20,7 +20,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workplace import indicators
+import union_site.formats
+from workplace import compliance, indicators
 from workplace.compliance import coverage
 from workplace.indicators import (
     BY_KEY,
@@ -488,8 +489,9 @@ def _rendering_stamp():
             "cms/includes/methodology.html",
         )
     ]
-    for module in (sys.modules[__name__], indicators):
-        sources.append(Path(module.__file__).read_text(encoding="utf-8"))
+    code = [Path(m.__file__) for m in (sys.modules[__name__], indicators, compliance)]
+    code += sorted(Path(union_site.formats.__file__).parent.rglob("*.py"))  # numbers, dates
+    sources += [path.read_text(encoding="utf-8") for path in code]
     for folder in settings.LOCALE_PATHS:
         for catalogue in sorted(Path(folder).glob("*/LC_MESSAGES/django.mo")):
             sources.append(hashlib.sha256(catalogue.read_bytes()).hexdigest())
@@ -497,7 +499,12 @@ def _rendering_stamp():
 
 
 def _frozen_stamp(period):
-    return f"{period.pk}@{period.published_at.timestamp()}" if period.published_at else "-"
+    """What of a period its rendered figures show besides the snapshot, which cannot change
+    while it is published: its slug and name (which can), and when it was published."""
+    if period is None or period.published_at is None:
+        return "-"
+    named = f"{period.pk}\0{period.slug}\0{period.name}\0{period.published_at.timestamp()}"
+    return hashlib.sha256(named.encode()).hexdigest()[:16]
 
 
 def rendered_results(period_id):
@@ -517,7 +524,7 @@ def rendered_results(period_id):
         (
             "results-figures",
             _frozen_stamp(period),
-            _frozen_stamp(previous) if previous else "-",
+            _frozen_stamp(previous),
             translation.get_language() or settings.LANGUAGE_CODE,
             _rendering_stamp(),
         )

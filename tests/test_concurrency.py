@@ -212,3 +212,23 @@ def test_a_period_locked_during_an_import_counts_what_the_import_wrote(make_unit
     # The frozen figures are those of the data as it now stands: nothing slipped in after.
     assert period.snapshot["totals"]["declared"] == 1
     assert period.snapshot["totals"] == compute_coverage(period)["totals"]
+
+
+def test_records_of_one_unit_saved_at_once_are_all_in_its_kept_facts(scope, period):
+    """Each writer counts the unit after the other committed (it waits for the unit's row),
+    so neither rewrites its facts without the other's record."""
+    from workplace import kept_facts
+    from workplace.models import Dialogue, UnitFacts
+
+    unit = scope["unit_a"]
+    days = [date(2023, 2, 1 + n) for n in range(4)]
+
+    def hold(index):
+        Dialogue.objects.create(enterprise=unit, held_on=days[index], kind="periodic")
+        return index
+
+    assert run_together(4, hold) == [0, 1, 2, 3]
+    period.refresh_from_db()
+    assert kept_facts.check(period) == []
+    kept = UnitFacts.objects.get(period=period, enterprise=unit)
+    assert kept.dialogues_periodic == 4

@@ -15,6 +15,7 @@ import pandas as pd
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Max, Q
 from django.utils import translation
@@ -282,10 +283,14 @@ def _summed_groups(period, units=None, from_records=False):
 
     An open period whose facts are kept is summed from them; any other from its records.
     """
-    if period.facts_kept and not period.is_frozen and not from_records:
-        source, args = _kept_statement(period, units)
-    else:
-        source, args = per_unit_statement(period, units)
+    groups = {regime: {by: {} for by in BREAKDOWNS} for regime in FIGURES_OF}
+    try:
+        if period.facts_kept and not from_records:
+            source, args = _kept_statement(period, units)
+        else:
+            source, args = per_unit_statement(period, units)
+    except EmptyResultSet:  # a scope of no unit at all
+        return groups
     sums = ", ".join(sql for _figure, sql in _sum_columns())
     branches = " UNION ALL ".join(
         f"SELECT '{by}', {keys}, g_regime, {sums} FROM unit_rows "  # noqa: S608
@@ -296,7 +301,6 @@ def _summed_groups(period, units=None, from_records=False):
         cursor.execute(f"WITH unit_rows AS ({source}) {branches}", args)
         rows = cursor.fetchall()
     figures = [figure for figure, _sql in _sum_columns()]
-    groups = {regime: {by: {} for by in BREAKDOWNS} for regime in FIGURES_OF}
     for by, key_id, sector, regime, *counts in rows:
         named = zip(figures, counts, strict=True)
         own = {figure: int(n or 0) for (of, figure), n in named if of == regime}
@@ -368,6 +372,18 @@ class _Trees:
             areas={a["id"]: a for a in Area.objects.values("id", "code", "name", "path")},
             bodies={b["id"]: b for b in UnionBody.objects.values("id", "code", "name", "path")},
         )
+
+    def hold(self, groups):
+        """Whether every area and union body of ``groups`` is in these trees."""
+        areas = {area for regime in groups.values() for area in regime["area"]}
+        bodies = {body for regime in groups.values() for body in regime["union_body"]}
+        return areas <= self.areas.keys() and bodies <= self.bodies.keys()
+
+    @classmethod
+    def reread(cls):
+        trees = cls.read()
+        cls.held = {cache.get(cls.VERSION_KEY): trees}
+        return trees
 
     @classmethod
     def current(cls):
@@ -471,6 +487,10 @@ def compute_coverage(period, units=None, from_records=False):
     from its kept facts unless ``from_records`` asks for counting the records (locking)."""
     groups = _summed_groups(period, units, from_records)
     trees = _Trees.current()
+    if not trees.hold(groups):
+        # A tree changed and the news has not reached this process (the shared cache was
+        # unreachable): read them again rather than fail.
+        trees = _Trees.reread()
     return {
         "period": period_header(period),
         **_regime_figures(groups["worker"], "worker", period.decimals, trees),

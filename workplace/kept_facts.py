@@ -14,12 +14,14 @@ drift from what counting the records would give:
   its figures from then on.
 
 ``check`` counts every open period's units from the records and compares (``manage.py
-check_facts``). A period whose facts are not kept (``facts_kept`` false: just migrated) is
-counted from the records until ``keep_open_periods`` has run, which ``migrate`` does.
+check_facts``). A period whose facts were not counted by today's code (``version``: just
+migrated, or a release changed an indicator) is counted from the records until
+``keep_open_periods`` has run, which ``migrate`` does.
 """
 
 import datetime
 import functools
+import hashlib
 import time
 
 from django.apps import apps
@@ -27,7 +29,8 @@ from django.db import connection, transaction
 
 from .freeze_lock import freezing_periods
 
-# Units refreshed per statement: well under SQLite's limit of bound parameters.
+# Units refreshed per statement and period: each is named once per record table, well
+# under SQLite's limit of 32,766 bound values in one statement.
 CHUNK_UNITS = 2000
 
 
@@ -35,8 +38,24 @@ def _model(name):
     return apps.get_model("workplace", name)
 
 
+@functools.cache
+def version():
+    """A fingerprint of how the facts are counted: the kept columns and the per-unit statement
+    of a sample period. A release that changes an indicator's columns or conditions changes
+    it, and every open period is counted again rather than summed from stale facts."""
+    from .compliance import FACT_COLUMNS, per_unit_statement
+
+    sample = _model("ReportingPeriod")(
+        start=datetime.date(2000, 1, 1), end=datetime.date(2000, 12, 31), min_members=10
+    )
+    sql, params = per_unit_statement(sample)
+    text = "\0".join((*FACT_COLUMNS, sql, repr(params)))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def _kept_periods():
-    return list(_model("ReportingPeriod").objects.filter(status="open", facts_kept=True))
+    periods = _model("ReportingPeriod").objects.filter(status="open", facts_version=version())
+    return list(periods)
 
 
 def _chunks(ids):
@@ -68,9 +87,11 @@ def _write(periods, ids=None):
     if ids is not None:
         kept = kept.filter(enterprise_id__in=ids)
     kept.delete()
-    sql, params = fact_insert_statement(periods, ids)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        # One statement per period: each names every unit of the chunk eight times, and
+        # SQLite takes at most 32,766 values in one statement.
+        for period in periods:
+            cursor.execute(*fact_insert_statement([period], ids))
 
 
 # Stands for the unit in the statement counting one unit, composed once per period's rules
@@ -125,7 +146,7 @@ def _write_one(periods, unit_id):
             return
         started = time.monotonic()
         # Django's own errors (an IntegrityError, …) and query log, as for its cursors.
-        with connection.wrap_database_errors:
+        with connection.wrap_database_errors, prepared:
             prepared.execute(sql, params, prepare=True)
         if connection.queries_logged:
             duration = f"{time.monotonic() - started:.3f}"
@@ -190,6 +211,15 @@ def changes_count(instance, stored):
     )
 
 
+def _analyse():
+    """A whole period rewritten, PostgreSQL's planner must hear of it at once: with the
+    statistics of before (a period of no rows) it would look a reviewer's units up one by one
+    among all the period's rows. SQLite's planner does without."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_model('UnitFacts')._meta.db_table}")
+
+
 def keep_period(period):
     """Count every unit of an open period and keep its facts from now on."""
     ReportingPeriod = _model("ReportingPeriod")
@@ -198,23 +228,24 @@ def keep_period(period):
         freezing_periods()
         # As stored: a period just saved may still hold its dates as it was given them.
         _write([ReportingPeriod.objects.get(pk=period.pk)])
-        ReportingPeriod.objects.filter(pk=period.pk).update(facts_kept=True)
-        period.facts_kept = True
+        _analyse()
+        ReportingPeriod.objects.filter(pk=period.pk).update(facts_version=version())
+        period.facts_version = version()
 
 
 def drop_period(period):
     """A frozen period's figures are its snapshot: its facts are no longer kept."""
     ReportingPeriod = _model("ReportingPeriod")
     _model("UnitFacts").objects.filter(period=period).delete()
-    ReportingPeriod.objects.filter(pk=period.pk).update(facts_kept=False)
-    period.facts_kept = False
+    ReportingPeriod.objects.filter(pk=period.pk).update(facts_version="")
+    period.facts_version = ""
 
 
 def follow_period(period, stored):
     """After a period is saved: keep a new or reopened period's facts, count them again when
     its dates or minimum changed, drop them when it is frozen."""
     if period.is_frozen:
-        if stored is None or stored.facts_kept:
+        if stored is None or stored.facts_version:
             drop_period(period)
         return
     rules = period.COUNTING_RULES
@@ -231,7 +262,8 @@ def keep_open_periods():
     """Count every open period whose facts are not kept yet (a database just migrated, a
     country generated in bulk); returns those periods."""
     ReportingPeriod = _model("ReportingPeriod")
-    periods = list(ReportingPeriod.objects.filter(status="open", facts_kept=False))
+    periods = ReportingPeriod.objects.filter(status="open").exclude(facts_version=version())
+    periods = list(periods)
     for period in periods:
         keep_period(period)
     return periods

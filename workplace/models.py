@@ -26,7 +26,7 @@ from . import audit, kept_facts
 from .conditions import Latest, LatestValue, evaluate
 from .dates import format_day
 from .documents import DocumentPath, private_storage, validate_document
-from .freeze_lock import writing_records
+from .freeze_lock import freezing_periods, writing_records
 from .indicators import COUNT_COLUMNS, FLAG_COLUMNS
 from .querysets import (
     AgreementQuerySet,
@@ -1151,10 +1151,11 @@ class ReportingPeriod(FieldKeyedConstraints):
     snapshot = models.JSONField(_("frozen figures"), null=True, blank=True, editable=False)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
-    # Whether ``UnitFacts`` holds the period's facts, kept exact by every write since they
-    # were counted; until then (a period frozen, or a database just migrated) the figures are
-    # counted from the records.
-    facts_kept = models.BooleanField(default=False, editable=False)
+    # Which count of the facts ``UnitFacts`` holds for the period, kept exact by every write
+    # since (``kept_facts.version``); empty, or a count by other code than today's (a period
+    # frozen, a database just migrated, a release that changed an indicator), and the figures
+    # are counted from the records until ``migrate`` has counted the facts again.
+    facts_version = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = PeriodQuerySet.as_manager()
 
@@ -1184,9 +1185,12 @@ class ReportingPeriod(FieldKeyedConstraints):
 
     def save(self, *args, **kwargs):
         with transaction.atomic():
+            # Before the period's row, like ``periods.lock``: neither waits for the other's
+            # lock while holding its own, and a change counted below sees no writer midway.
+            freezing_periods()
             stored = None
             if not self._state.adding and self.pk is not None:
-                stored = type(self)._base_manager.filter(pk=self.pk).first()
+                stored = type(self)._base_manager.select_for_update().filter(pk=self.pk).first()
             if kwargs.get("update_fields") is None:
                 self.refuse_changing_frozen_rules()
             super().save(*args, **kwargs)
@@ -1226,14 +1230,24 @@ class ReportingPeriod(FieldKeyedConstraints):
     # What the period's figures depend on besides the records and the units.
     COUNTING_RULES = ("start", "end", "min_members")
 
+    @property
+    def facts_kept(self):
+        """Whether the period's figures can be summed from its kept facts."""
+        return not self.is_frozen and self.facts_version == kept_facts.version()
+
 
 class UnitFacts(models.Model):
     """One unit's per-unit indicator columns in one open period (see ``kept_facts``): the
     figures at any scope are sums of these rows, so they are never recounted from the records
     on a screen. Only units the period counts have a row."""
 
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    # The unique (period, enterprise) index finds a period's rows and a unit's: no other.
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
     # The grouping keys, copied from the unit: no join on a screen.
     area = models.ForeignKey(
         Area, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"

@@ -82,6 +82,15 @@ class EnterpriseQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(registration="verified")
 
+    def update(self, **kwargs):
+        """An update in bulk (the shell, a future admin action) keeps the units' facts too."""
+        with transaction.atomic(using=self.db):
+            writing_records()
+            pks = list(self.values_list("pk", flat=True))
+            updated = super().update(**kwargs)
+            kept_facts.refresh_units(pks)
+            return updated
+
     def in_scope(self, period):
         """Units counted in ``period``: verified, established by its end, not yet dissolved."""
         return self.filter(in_scope_condition(period))
@@ -134,9 +143,12 @@ class RecordQuerySet(models.QuerySet):
             self._refuse_frozen(kwargs.get(self.model.date_field))
             self._refuse_frozen_figure_changes(kwargs)
             units = kept_facts.touched_by(self)
+            moved = {"enterprise", "enterprise_id"} & kwargs.keys()
+            # Records moved to another unit (a value, or an expression per row as
+            # ``bulk_update`` writes): their new units are read back after the update.
+            pks = list(self.values_list("pk", flat=True)) if moved else []
             updated = super().update(**kwargs)
-            moved_to = kwargs.get("enterprise", kwargs.get("enterprise_id"))
-            units.add(getattr(moved_to, "pk", moved_to))
+            units |= kept_facts.touched_by(self.model._base_manager.filter(pk__in=pks))
             kept_facts.refresh_units(units)
             return updated
 

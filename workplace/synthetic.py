@@ -147,11 +147,12 @@ def generate(units, seed=1, on_units_done=None):
             if on_units_done:
                 on_units_done(len(batch))
         trees_changed()
-    gather_statistics()
-    # Written in bulk, the units and records are counted once, at the end, with the planner
-    # knowing the tables' sizes (without, PostgreSQL picks nested loops over 150,000 units).
-    recount_open_periods()
-    gather_statistics([UnitFacts])
+        # Written in bulk, the units and records are counted once, at the end, in the same
+        # transaction, with the planner knowing the tables' sizes (without, PostgreSQL picks
+        # nested loops over 150,000 units).
+        gather_statistics()
+        recount_open_periods()
+        gather_statistics([UnitFacts])
     return counts
 
 

@@ -31,6 +31,7 @@ from workplace import kept_facts, periods
 from workplace.audit import acting_as
 from workplace.compliance import compute_coverage
 from workplace.models import (
+    Area,
     CollectiveAgreement,
     Dialogue,
     Enterprise,
@@ -229,7 +230,7 @@ def test_check_facts_fails_on_a_difference_and_repairs_it(make_unit, period):
 def test_a_period_whose_facts_are_not_kept_is_counted_from_the_records(make_unit, period):
     unit = make_unit(members=30)
     hold_conference(unit, "2023-03-01")
-    ReportingPeriod.objects.filter(pk=period.pk).update(facts_kept=False)
+    ReportingPeriod.objects.filter(pk=period.pk).update(facts_version="")
     UnitFacts.objects.all().delete()
     period.refresh_from_db()
     assert compute_coverage(period)["totals"]["conference_held"] == 1
@@ -418,3 +419,80 @@ def test_the_trees_are_read_once_and_again_after_a_change(make_unit, province, p
     district.save()
     renamed = compute_coverage(period)
     assert [row["name"] for row in renamed["breakdowns"]["area"]] == ["Huyện Hữu Lũng mới"]
+
+
+def test_a_scope_of_no_unit_counts_nothing(make_unit, period):
+    make_unit(members=30)
+    empty = compute_coverage(period, units=Enterprise.objects.none())
+    assert empty["totals"]["units"] == 0
+    assert empty["breakdowns"]["area"] == []
+
+
+def test_a_bulk_write_of_a_full_chunk_of_units_in_many_open_periods(province, period, year):
+    """Each statement names every unit of its chunk once per record table: with several open
+    periods it must still stay within what the database takes in one statement."""
+    for quarter in (1, 2):
+        ReportingPeriod.objects.create(
+            slug=f"2023-q{quarter}",
+            name=f"Quý {quarter}",
+            start=day(f"2023-0{3 * quarter - 2}-01"),
+            end=day(f"2023-0{3 * quarter}-{30 if quarter == 2 else 31}"),
+        )
+    units = Enterprise.objects.bulk_create(
+        Enterprise(
+            tax_code=f"48{n:08d}",
+            name=f"Công ty {n}",
+            sector="non_state",
+            area=province["district"],
+            union_body=province["body"],
+            union_established_on=day("2015-01-01"),
+            registration="verified",
+        )
+        for n in range(kept_facts.CHUNK_UNITS)
+    )
+    Dialogue.objects.bulk_create(
+        Dialogue(enterprise=unit, held_on=day("2023-03-01"), kind="periodic") for unit in units
+    )
+    assert UnitFacts.objects.filter(period=year, dialogues_periodic=1).count() == len(units)
+    assert_kept(*ReportingPeriod.objects.all())
+
+
+def test_facts_counted_by_an_earlier_release_are_not_summed_but_counted_again(make_unit, period):
+    unit = make_unit(members=30)
+    hold_conference(unit, "2023-03-01")
+    # As if a release had changed an indicator since these facts were counted.
+    ReportingPeriod.objects.filter(pk=period.pk).update(facts_version="an-earlier-count")
+    UnitFacts.objects.filter(period=period).update(has_conference=0)
+    period.refresh_from_db()
+    assert not period.facts_kept
+    assert compute_coverage(period)["totals"]["conference_held"] == 1
+    hold_dialogue(unit, "2023-04-01")  # not kept meanwhile: nothing to keep exact
+    assert kept_facts.keep_open_periods() == [period]
+    assert_kept(period)
+    assert kept_row(period, unit)["has_conference"] == 1
+
+
+def test_a_tree_change_that_did_not_reach_this_process_is_read_again(make_unit, province, period):
+    unit = make_unit(members=30, area=province["commune"])
+    compute_coverage(period)
+    # An area made where the news of it was lost (no version change in the shared cache).
+    new = Area(code="999", name="Huyện mới", kind="district", parent=province["root"])
+    new.path = new.computed_path()
+    (new,) = Area.objects.bulk_create([new])  # no signal, as when the news is lost
+    Enterprise.objects.filter(pk=unit.pk).update(area=new)
+    names = [row["name"] for row in compute_coverage(period)["breakdowns"]["area"]]
+    assert names == ["Huyện mới"]
+
+
+def test_updates_in_bulk_of_units_and_moves_of_records_keep_the_facts(make_unit, province, period):
+    first, second = make_unit(members=30), make_unit(members=30)
+    Enterprise.objects.filter(pk=first.pk).update(sector="fdi", area=province["other"])
+    assert kept_row(period, first)["sector"] == "fdi"
+    Enterprise.objects.filter(pk=second.pk).update(registration="rejected")
+    assert kept_row(period, second) is None
+    assert_kept(period)
+    conference = hold_conference(first, "2023-03-01")
+    conference.enterprise = second
+    WorkerConference.objects.bulk_update([conference], ["enterprise"])
+    assert kept_row(period, first)["has_conference"] == 0
+    assert_kept(period)
