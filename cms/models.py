@@ -174,7 +174,12 @@ class ResultsPage(PublicPage):
 
     @property
     def is_public(self):
-        return figures.is_public(self.period)
+        # Without reading the snapshot: serving the page needs only to know there is one
+        # (its figures come rendered, see ``figures.rendered_results``).
+        published = ReportingPeriod.objects.filter(
+            pk=self.period_id, status=ReportingPeriod.Status.PUBLISHED
+        )
+        return published.exclude(snapshot=None).exists()
 
     def serve(self, request, *args, **kwargs):
         # A period taken off the public site takes its results page with it.

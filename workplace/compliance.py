@@ -9,6 +9,7 @@ imports pandas.
 
 import dataclasses
 import io
+import json
 import uuid
 
 import pandas as pd
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Max, Q
+from django.db.models.expressions import RawSQL
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -164,6 +166,20 @@ def _regime_case():
     return sql, [*(str(s) for s in PUBLIC_SECTOR_SECTORS), Regime.PUBLIC_SECTOR, Regime.WORKER]
 
 
+# Past this many ids a list travels as one value (a JSON array, an SQL array) the statement
+# unpacks, rather than as one value per id in every place the statement names the units.
+FEW_IDS = 64
+
+
+def _id_list(ids):
+    """``ids`` as a filter value: the ids themselves when they are few, else one parameter."""
+    if len(ids) <= FEW_IDS:
+        return list(ids)
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
+
+
 def per_unit_statement(period, units=None, ids=None):
     """One row per in-scope unit, counted from the records: its id, area, union body, sector
     and regime, then ``FACT_COLUMNS``. ``units`` (a queryset) or ``ids`` (a list of unit ids,
@@ -175,6 +191,7 @@ def per_unit_statement(period, units=None, ids=None):
     every value travels as a parameter. Returns (sql, params).
     """
     if ids is not None:
+        ids = _id_list(ids)
         units = Enterprise.objects.filter(pk__in=ids)
     # Federation staff's scope is every unit: no need to limit the record tables to it.
     restricted = units is not None and units.query.has_filters()

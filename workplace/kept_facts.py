@@ -29,9 +29,8 @@ from django.db import connection, transaction
 
 from .freeze_lock import freezing_periods
 
-# Units refreshed per statement and period: each is named once per record table, well
-# under SQLite's limit of 32,766 bound values in one statement.
-CHUNK_UNITS = 2000
+# Units refreshed per statement and period (their ids travel as one value).
+CHUNK_UNITS = 10000
 
 
 def _model(name):
@@ -88,8 +87,7 @@ def _write(periods, ids=None):
         kept = kept.filter(enterprise_id__in=ids)
     kept.delete()
     with connection.cursor() as cursor:
-        # One statement per period: each names every unit of the chunk eight times, and
-        # SQLite takes at most 32,766 values in one statement.
+        # One statement per period: a statement of them all would grow with their number.
         for period in periods:
             cursor.execute(*fact_insert_statement([period], ids))
 

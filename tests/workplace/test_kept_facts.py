@@ -429,8 +429,8 @@ def test_a_scope_of_no_unit_counts_nothing(make_unit, period):
 
 
 def test_a_bulk_write_of_a_full_chunk_of_units_in_many_open_periods(province, period, year):
-    """Each statement names every unit of its chunk once per record table: with several open
-    periods it must still stay within what the database takes in one statement."""
+    """A chunk of units is written in one statement per open period, its ids passed as one
+    value however many they are."""
     for quarter in (1, 2):
         ReportingPeriod.objects.create(
             slug=f"2023-q{quarter}",
