@@ -1,10 +1,12 @@
 """The indicator engine: the README's "Indicator definitions" counted, totals and breakdowns,
 and where a unit stands in words.
 
-The database does the counting in one query per table of figures (see ``grouped_rows``);
-this module only adds aggregated rows together along the area and union-body trees and
-reshapes them. What each figure is comes from ``indicators``. It is the only module that
-imports pandas.
+The database does the counting: one statement gives each unit's flags and counts from its
+records (``per_unit_statement``), which ``kept_facts`` keeps for every open period, and one
+statement sums them by area, union body and sector (``_summed_groups``); this module only adds
+those sums along the area and union-body trees and reshapes them. What each figure is comes
+from ``indicators``. It is the only module that imports pandas (for files, and for the
+group-by-group comparison of ``grouped_figures``).
 """
 
 import dataclasses
