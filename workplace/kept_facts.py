@@ -37,6 +37,14 @@ def _model(name):
     return apps.get_model("workplace", name)
 
 
+def _sample_period():
+    """A period of no particular year, for what depends on the shape of the conditions and
+    not on their dates."""
+    return _model("ReportingPeriod")(
+        start=datetime.date(2000, 1, 1), end=datetime.date(2000, 12, 31), min_members=10
+    )
+
+
 @functools.cache
 def version():
     """A fingerprint of how the facts are counted: the kept columns and the per-unit statement
@@ -44,10 +52,7 @@ def version():
     it, and every open period is counted again rather than summed from stale facts."""
     from .compliance import FACT_COLUMNS, per_unit_statement
 
-    sample = _model("ReportingPeriod")(
-        start=datetime.date(2000, 1, 1), end=datetime.date(2000, 12, 31), min_members=10
-    )
-    sql, params = per_unit_statement(sample)
+    sql, params = per_unit_statement(_sample_period())
     text = "\0".join((*FACT_COLUMNS, sql, repr(params)))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -177,9 +182,7 @@ def counted_fields(model_name):
     from .conditions import Latest, LatestValue, references
     from .querysets import in_scope_condition, record_conditions, unit_conditions
 
-    sample = _model("ReportingPeriod")(
-        start=datetime.date(2000, 1, 1), end=datetime.date(2000, 12, 31)
-    )
+    sample = _sample_period()
     if model_name == "Enterprise":
         conditions = [in_scope_condition(sample), *unit_conditions(sample).values()]
         fields = {"area", "union_body", "sector"}  # what the figures are grouped by
