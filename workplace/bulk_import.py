@@ -167,6 +167,7 @@ class BulkImport:
             field
             for field in self.resource.get_import_fields()
             if field.attribute
+            and not field.readonly
             and field.column_name in headers
             and not isinstance(field.widget, ManyToManyWidget)
         ]

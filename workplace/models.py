@@ -303,7 +303,11 @@ class TreeNode(models.Model):
 
     def computed_path(self):
         prefix = self.parent.path if self.parent_id else "/"
-        return f"{prefix}{self.code}/"
+        return f"{prefix}{self.path_segment()}/"
+
+    def path_segment(self):
+        """What this node adds to its parent's path: its code, unique among its siblings."""
+        return self.code
 
     def clean(self):
         super().clean()
@@ -327,6 +331,19 @@ class TreeNode(models.Model):
             super(TreeNode, node).save(update_fields=["path"])
 
 
+class AreaEra(models.TextChoices):
+    """Which administrative map an area belongs to. The reform of 1 July 2025 abolished the
+    districts and merged the communes; a new commune often kept the code of one of its old
+    wards, so a code names an area only together with its era."""
+
+    BEFORE_2025 = "before_2025", _("Before 1 July 2025")
+    FROM_2025 = "from_2025", _("From 1 July 2025")
+
+
+# The first day of the administrative map after the reform.
+REFORM_DAY = datetime.date(2025, 7, 1)
+
+
 class Area(TreeNode):
     class Kind(models.TextChoices):
         PROVINCE = "province", _("Province")
@@ -334,14 +351,56 @@ class Area(TreeNode):
         COMMUNE = "commune", _("Commune / ward")
         ZONE = "zone", _("Industrial or economic zone")
 
+    Era = AreaEra
+    # Marks a segment of the path of the map before the reform, so the two maps' paths never
+    # meet even where their codes do (Lạng Sơn is province 20 on both). No code contains it.
+    BEFORE_2025_MARK = "~"
+
+    code = models.CharField(_("code"), max_length=32, validators=[code_validator])
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    era = models.CharField(
+        _("era"), max_length=16, choices=AreaEra.choices, default=AreaEra.FROM_2025
+    )
+    official = models.BooleanField(
+        _("from the official list"),
+        default=False,
+        editable=False,
+        help_text=_("Loaded by load_areas from the official list; kept in step with it."),
+    )
 
     class Meta(TreeNode.Meta):
         verbose_name = _("area")
         verbose_name_plural = _("areas")
+        constraints = [
+            models.UniqueConstraint(fields=["era", "code"], name="area_code_unique_in_era")
+        ]
+
+    def __str__(self):
+        if self.era == AreaEra.BEFORE_2025:
+            return _("%(name)s (before 2025)") % {"name": self.name}
+        return self.name
+
+    def path_segment(self):
+        if self.era == AreaEra.BEFORE_2025:
+            return f"{self.code}{self.BEFORE_2025_MARK}"
+        return self.code
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.parent.era != self.era:
+            raise ValidationError(
+                {"parent": _("An area and its parent must belong to the same era.")}
+            )
 
 
 class UnionBody(TreeNode):
+    closed_on = models.DateField(
+        _("closed on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the body was dissolved or merged; its units moved to another."),
+    )
+
     class Meta(TreeNode.Meta):
         verbose_name = _("union body")
         verbose_name_plural = _("union bodies")
@@ -1276,6 +1335,34 @@ for _column in FLAG_COLUMNS:
     UnitFacts.add_to_class(_column, models.PositiveSmallIntegerField(default=0))
 for _column in COUNT_COLUMNS:
     UnitFacts.add_to_class(_column, models.PositiveIntegerField(default=0))
+
+
+class PendingAreaMove(models.Model):
+    """A unit the conversion to the map after the 2025 reform could not move by itself: its
+    old ward was split between several communes (or it was filed above any ward), so a
+    reviewer chooses among ``candidates``. The row goes once the unit is moved."""
+
+    enterprise = models.OneToOneField(
+        Enterprise,
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="pending_area_move",
+    )
+    old_area = models.ForeignKey(
+        Area, verbose_name=_("area before 2025"), on_delete=models.CASCADE, related_name="+"
+    )
+    candidates = models.ManyToManyField(
+        Area, verbose_name=_("possible communes"), related_name="+"
+    )
+    listed_at = models.DateTimeField(_("listed on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit waiting for its new commune")
+        verbose_name_plural = _("units waiting for their new commune")
+        ordering = ["enterprise__name", "pk"]
+
+    def __str__(self):
+        return str(self.enterprise)
 
 
 class AccountManager(UserManager):

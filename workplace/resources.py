@@ -16,6 +16,7 @@ from import_export import fields, resources, widgets
 from .invitations import invite_on_commit
 from .models import (
     Area,
+    AreaEra,
     CollectiveAgreement,
     Dialogue,
     Enterprise,
@@ -268,6 +269,62 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
         return "" if value is None else getattr(value, self.field)
 
 
+class AreaWidget(NaturalKeyWidget):
+    """An area named by its code and, in the row's ``era_column``, its era.
+
+    The era may be left empty when the code names an area of one era only; a code both maps
+    use (a new commune that kept an old ward's code) must say which it means.
+    """
+
+    def __init__(self, era_column, **kwargs):
+        super().__init__(Area, "code", **kwargs)
+        self.era_column = era_column
+
+    def preload(self, values):
+        keys = list({self.key(value) for value in values} - set(self.loaded) - {""})
+        for start in range(0, len(keys), self.PRELOAD_CHUNK):
+            chunk = keys[start : start + self.PRELOAD_CHUNK]
+            self.loaded.update((code, []) for code in chunk)
+            for area in Area.objects.filter(code__in=chunk).order_by():
+                self.loaded[area.code].append(area)
+
+    def clean(self, value, row=None, **kwargs):
+        code = self.key(value)
+        if not code:
+            return None
+        era = ERA.clean((row or {}).get(self.era_column))
+        if code not in self.loaded:
+            self.loaded[code] = list(Area.objects.filter(code=code))
+        found = [area for area in self.loaded[code] if not era or area.era == era]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ValueError(
+                _("No %(kind)s with the code '%(code)s' exists.")
+                % {"kind": Area._meta.verbose_name, "code": code}
+                if not era
+                else _("No area with the code '%(code)s' exists in the era '%(era)s'.")
+                % {"code": code, "era": era}
+            )
+        raise ValueError(
+            _(
+                "The code '%(code)s' names an area before and an area after the 2025 reform: "
+                "write %(eras)s in the column %(column)s."
+            )
+            % {"code": code, "eras": " or ".join(AreaEra.values), "column": self.era_column}
+        )
+
+
+class EraWidget(ChoiceWidget):
+    """An area's era (``AreaEra``); an empty cell leaves it to the code to tell."""
+
+    def __init__(self, **kwargs):
+        super().__init__(AreaEra.values, **kwargs)
+
+
+ERA = EraWidget()
+
+
 class TaxCodesWidget(widgets.ManyToManyWidget):
     """Units named by their tax codes, separated by ';' (a ',' or a line break is read too)."""
 
@@ -368,15 +425,44 @@ class TreeResource(RecordResource):
 
 
 class AreaResource(TreeResource):
+    optional_columns = ("parent_code", "era")
+
     code = column("code", TextWidget())
     name = column("name", TextWidget())
     kind = column("kind", ChoiceWidget(Area.Kind.values))
-    parent_code = column("parent", NaturalKeyWidget(Area, "code"), "parent_code")
+    parent_code = column("parent", AreaWidget("era"), "parent_code")
+    era = column("era", ERA)
 
     class Meta(RecordResource.Meta):
         model = Area
-        fields = ("code", "name", "kind", "parent_code")
-        import_id_fields = ("code",)
+        fields = ("code", "name", "kind", "parent_code", "era")
+        import_id_fields = ("code", "era")
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        if "era" not in dataset.headers:
+            dataset.append_col([""] * len(dataset), header="era")
+
+    def before_import_row(self, row, **kwargs):
+        # A row without its era updates the one area of that code, or adds one to today's
+        # map; a code both maps use is refused by the era's own check below.
+        if is_blank(row.get("era")):
+            row["era"] = self.era_of_code(TEXT.clean(row.get("code")))
+
+    @staticmethod
+    def era_of_code(code):
+        eras = set(Area.objects.filter(code=code).values_list("era", flat=True))
+        if len(eras) > 1:
+            raise ValidationError(
+                {
+                    "era": _(
+                        "The code '%(code)s' names an area before and an area after the 2025 "
+                        "reform: write %(eras)s in the column era."
+                    )
+                    % {"code": code, "eras": " or ".join(AreaEra.values)}
+                }
+            )
+        return eras.pop() if eras else AreaEra.FROM_2025
 
 
 class UnionBodyResource(TreeResource):
@@ -410,12 +496,16 @@ class PeriodResource(RecordResource):
 
 
 class EnterpriseResource(RecordResource):
-    optional_columns = ("dissolved_on",)
+    optional_columns = ("dissolved_on", "area_era")
 
     tax_code = column("tax_code", TaxCodeWidget())
     name = column("name", TextWidget())
     sector = column("sector", ChoiceWidget(Sector.values))
-    area_code = column("area", NaturalKeyWidget(Area, "code"), "area_code")
+    area_code = column("area", AreaWidget("area_era"), "area_code")
+    # The era of the area, written on export; on import read by ``area_code``'s widget.
+    area_era = fields.Field(
+        attribute="area__era", column_name="area_era", widget=TEXT, readonly=True
+    )
     union_body_code = column("union_body", NaturalKeyWidget(UnionBody, "code"), "union_body_code")
     union_established_on = column("union_established_on", DayWidget())
     dissolved_on = column("dissolved_on", DayWidget())
@@ -427,6 +517,7 @@ class EnterpriseResource(RecordResource):
             "name",
             "sector",
             "area_code",
+            "area_era",
             "union_body_code",
             "union_established_on",
             "dissolved_on",
@@ -738,6 +829,8 @@ VIETNAMESE_HEADINGS = {
     "tax_code": "Mã số thuế",
     "sector": "Loại hình",
     "area_code": "Mã địa bàn",
+    "area_era": "Thời kỳ của địa bàn",
+    "era": "Thời kỳ",
     "union_body_code": "Mã công đoàn cấp trên",
     "union_established_on": "Ngày thành lập công đoàn",
     "dissolved_on": "Ngày giải thể",

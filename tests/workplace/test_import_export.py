@@ -74,6 +74,8 @@ ENTERPRISE_HEADER = [
     "union_established_on",
     "dissolved_on",
 ]
+# An export also names each unit's area's era (its code alone may name two areas).
+EXPORTED_ENTERPRISE_HEADER = [*ENTERPRISE_HEADER[:4], "area_era", *ENTERPRISE_HEADER[4:]]
 
 
 @pytest.fixture(autouse=True)
@@ -457,12 +459,13 @@ def test_exported_csv_has_a_bom_and_formula_like_text_behind_a_quote(data_set, t
     data = path.read_bytes()
     assert data.startswith(codecs.BOM_UTF8)
     rows = read_csv_export(path)
-    assert rows[0] == ENTERPRISE_HEADER
+    assert rows[0] == EXPORTED_ENTERPRISE_HEADER
     by_tax_code = {row[0]: row for row in rows[1:]}
     assert by_tax_code[BRANCH_TAX_CODE][1] == "'" + FORMULA_NAME
     assert by_tax_code[data_set["dash"].tax_code][1] == "'" + DASH_NAME
-    assert by_tax_code[BRANCH_TAX_CODE][5] == "2015-01-01"
-    assert by_tax_code[data_set["dash"].tax_code][6] == "2023-12-31"
+    assert by_tax_code[BRANCH_TAX_CODE][4] == "from_2025"
+    assert by_tax_code[BRANCH_TAX_CODE][6] == "2015-01-01"
+    assert by_tax_code[data_set["dash"].tax_code][7] == "2023-12-31"
     assert "Hòa Bình".encode() in data
 
 
@@ -473,14 +476,14 @@ def test_exported_xlsx_has_text_cells_never_formulas_and_real_dates(data_set, tm
 
     sheet = openpyxl.load_workbook(path).worksheets[0]
     rows = list(sheet.iter_rows())
-    assert [c.value for c in rows[0]] == ENTERPRISE_HEADER
+    assert [c.value for c in rows[0]] == EXPORTED_ENTERPRISE_HEADER
     assert all(cell.data_type != "f" for row in rows for cell in row)
     formula_row = next(row for row in rows if row[0].value == BRANCH_TAX_CODE)
     assert formula_row[0].data_type == "s"
     name = formula_row[1]
     assert name.data_type == "s"
     assert name.value == "'" + FORMULA_NAME
-    established = formula_row[5]
+    established = formula_row[6]
     assert established.is_date
     assert established.value == datetime.datetime(2015, 1, 1)
 
