@@ -1351,9 +1351,7 @@ class PendingAreaMove(models.Model):
     old_area = models.ForeignKey(
         Area, verbose_name=_("area before 2025"), on_delete=models.CASCADE, related_name="+"
     )
-    candidates = models.ManyToManyField(
-        Area, verbose_name=_("possible communes"), related_name="+"
-    )
+    candidates = models.ManyToManyField(Area, verbose_name=_("possible communes"), related_name="+")
     listed_at = models.DateTimeField(_("listed on"), auto_now_add=True)
 
     class Meta:
