@@ -9,6 +9,7 @@ from ``indicators``. It is the only module that imports pandas (for files, and f
 group-by-group comparison of ``grouped_figures``).
 """
 
+import collections
 import dataclasses
 import io
 import json
@@ -388,7 +389,7 @@ class _Trees:
     @classmethod
     def read(cls):
         return cls(
-            areas={a["id"]: a for a in Area.objects.values("id", "code", "name", "path")},
+            areas={a["id"]: a for a in Area.objects.values("id", "code", "name", "path", "era")},
             bodies={b["id"]: b for b in UnionBody.objects.values("id", "code", "name", "path")},
         )
 
@@ -431,11 +432,13 @@ def trees_changed():
 
 
 def _area_breakdown(by_area, figures_class, decimals, trees):
-    """Roll each area up to the top level of the tree: the children of its root when there is
-    one root (the districts of the demo province), else the roots (a country's provinces)."""
+    """Roll each area up to the top level of the tree: the children of its root when each
+    map (before and after the 2025 reform) has one root (the districts, or the communes, of the
+    demo province), else the roots (a country's provinces)."""
     areas = trees.areas
     by_path = {a["path"]: a for a in areas.values()}
-    level = 1 if sum(a["path"].count("/") == 2 for a in areas.values()) == 1 else 0
+    roots = collections.Counter(a["era"] for a in areas.values() if a["path"].count("/") == 2)
+    level = 1 if max(roots.values(), default=0) == 1 else 0
     totals = {}
     for area_id, figures in by_area.items():
         lineage = _ancestor_paths(areas[area_id]["path"])

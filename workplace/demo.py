@@ -21,9 +21,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from . import periods
+from . import area_reform, periods
 from .audit import acting_as
-from .models import Area, Enterprise, ReportingPeriod, UnionBody, User
+from .models import Area, AreaEra, Enterprise, ReportingPeriod, UnionBody, User
 from .resources import RESOURCES
 from .spreadsheets import import_file
 
@@ -40,6 +40,8 @@ DATE_COLUMNS = {
 }
 # 2023-h1 is the seed report; 2022-h1 beside it gives the change against a year earlier.
 PUBLISHED = ("2022-h1", "2023-h1")
+# Lạng Sơn's code, the same in the official lists before and after the 2025 reform.
+DEMO_PROVINCE = "20"
 # The demo accounts of officers.csv sign in with this, so anyone can try the portal.
 DEMO_PASSWORD = "demo-2023"  # noqa: S105
 
@@ -106,7 +108,7 @@ def add_pending_registrations(today):
             tax_code=row["tax_code"],
             name=row["name"],
             sector=row["sector"],
-            area=Area.objects.get(code=row["area_code"]),
+            area=Area.objects.get(code=row["area_code"], era=row["area_era"]),
             union_body=UnionBody.objects.get(code=row["union_body_code"]),
             union_established_on=datetime.date.fromisoformat(row["union_established_on"]),
             registration=Enterprise.Registration.PENDING,
@@ -146,14 +148,76 @@ def load_records():
     Raises ``DemoImportError`` when the importer refuses a file.
     """
     create_federation_staff()
-    for kind in RESOURCES:
-        yield import_demo_file(kind, DEMO_DIR / f"{kind}.csv").summary()
+    yield from load_official_areas()
+    with tempfile.TemporaryDirectory() as directory:
+        for kind in RESOURCES:
+            path = DEMO_DIR / f"{kind}.csv"
+            if kind in TODAYS_FILING:
+                path = keep_todays_filing(kind, path, Path(directory) / path.name)
+            yield import_demo_file(kind, path).summary()
     # The seed stops in 2023: this year's records keep every list and view alive.
     today = timezone.localdate()
     for outcome in load_living_records(today):
         yield outcome.summary()
     for unit in add_pending_registrations(today):
         yield f"{unit.tax_code}: registered, waiting for verification"
+
+
+def load_official_areas():
+    """Lạng Sơn as the official lists have it: its districts and wards until 30 June 2025,
+    under which the seed files its units, and its 65 communes since, where they move."""
+    for era in (AreaEra.BEFORE_2025, AreaEra.FROM_2025):
+        outcome = area_reform.load(era, DEMO_PROVINCE)
+        yield f"{era}: {outcome.created} areas added, {outcome.unchanged} unchanged"
+
+
+def keep_todays_filing(kind, seed, copy):
+    """A seed file with what the conversion to the map after the reform has already moved
+    named where it is now: the seed says where a unit (or the industrial zone) was in 2023,
+    and loading the demo again must not move it back."""
+    code_column, era_column, now = TODAYS_FILING[kind]
+    moved = dict(now())
+    with seed.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    for row in rows:
+        if row[code_column] in moved:
+            row.update(moved[row[code_column]], **{era_column: AreaEra.FROM_2025})
+    with copy.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return copy
+
+
+def _moved_units():
+    units = Enterprise.objects.filter(area__era=AreaEra.FROM_2025)
+    for tax_code, area in units.values_list("tax_code", "area__code"):
+        yield tax_code, {"area_code": area}
+
+
+def _moved_own_areas():
+    areas = Area.objects.filter(era=AreaEra.FROM_2025, official=False)
+    for code, parent in areas.values_list("code", "parent__code"):
+        yield code, {"parent_code": parent or ""}
+
+
+# The seed files that name areas: (column of the key, column of the era, what moved).
+TODAYS_FILING = {
+    "areas": ("code", "era", _moved_own_areas),
+    "enterprises": ("tax_code", "area_era", _moved_units),
+}
+
+
+def convert_areas():
+    """Move the units to the communes after the reform, once the seed's periods are frozen
+    under the districts: the living demo shows both maps. One line for what it did."""
+    plan = area_reform.plan_conversion()
+    area_reform.convert(plan)
+    if plan.moves or plan.choices:
+        yield (
+            f"{len(plan.moves)} units moved to their commune after the 2025 reform, "
+            f"{len(plan.choices)} waiting for a reviewer's choice"
+        )
 
 
 def publish_periods():

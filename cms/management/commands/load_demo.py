@@ -29,4 +29,6 @@ class Command(BaseCommand):
         ensure_home_page(HOME_TITLE)
         for line in demo.publish_periods():
             self.stdout.write(line)
+        for line in demo.convert_areas():
+            self.stdout.write(line)
         load_demo_pages()
