@@ -445,8 +445,20 @@ def _area_breakdown(by_area, figures_class, decimals, trees):
         top = lineage[min(level, len(lineage) - 1)]
         totals.setdefault(top, figures_class()).add(figures)
     return [
-        _row(by_path[p]["code"], by_path[p]["name"], totals[p], decimals) for p in sorted(totals)
+        {
+            **_row(by_path[p]["code"], by_path[p]["name"], totals[p], decimals),
+            "era": by_path[p]["era"],
+        }
+        for p in sorted(totals)
     ]
+
+
+def row_key(by, row):
+    """What a link names a breakdown's row by: an area by its ``Area.key`` (a row frozen
+    before areas had eras by its code), anything else by its code."""
+    if by == "area" and row.get("era"):
+        return Area.key_of(row["code"], row["era"])
+    return row["code"]
 
 
 def _union_body_breakdown(by_body, figures_class, decimals, trees):

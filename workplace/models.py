@@ -30,6 +30,7 @@ from .freeze_lock import freezing_periods, writing_records
 from .indicators import COUNT_COLUMNS, FLAG_COLUMNS
 from .querysets import (
     AgreementQuerySet,
+    AreaQuerySet,
     EnterpriseQuerySet,
     InspectionBoardQuerySet,
     PeriodQuerySet,
@@ -368,6 +369,8 @@ class Area(TreeNode):
         help_text=_("Loaded by load_areas from the official list; kept in step with it."),
     )
 
+    objects = AreaQuerySet.as_manager()
+
     class Meta(TreeNode.Meta):
         verbose_name = _("area")
         verbose_name_plural = _("areas")
@@ -381,9 +384,17 @@ class Area(TreeNode):
         return self.name
 
     def path_segment(self):
-        if self.era == AreaEra.BEFORE_2025:
-            return f"{self.code}{self.BEFORE_2025_MARK}"
-        return self.code
+        return self.key_of(self.code, self.era)
+
+    @property
+    def key(self):
+        """The area's code, marked when it names an area before the reform: what a link or a
+        form names it by (``Area.objects.by_key``), unique where the code alone is not."""
+        return self.key_of(self.code, self.era)
+
+    @classmethod
+    def key_of(cls, code, era):
+        return f"{code}{cls.BEFORE_2025_MARK}" if era == AreaEra.BEFORE_2025 else code
 
     def clean(self):
         super().clean()

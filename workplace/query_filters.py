@@ -20,17 +20,20 @@ def period_from_query(request):
 
 
 def filter_units_from_query(params, units, bodies=None):
-    """Narrow ``units`` by the ``area``, ``union_body`` and ``sector`` codes in ``params``.
+    """Narrow ``units`` by the ``area`` (its ``Area.key``), ``union_body`` and ``sector``
+    codes in ``params``.
 
     ``bodies`` limits which union bodies may be named (a reviewer's subtree); an unknown code
     is a 404. Returns the units, the clean filter values to carry along, and each filter
     described in words.
     """
     kept, described = {}, []
-    if code := params.get("area"):
-        area = get_object_or_404(Area, code=code)
+    if key := params.get("area"):
+        area = Area.objects.by_key(key)
+        if area is None:
+            raise Http404(_("Unknown area."))
         units = units.filter(area__path__startswith=area.path)
-        kept["area"] = area.code
+        kept["area"] = area.key
         described.append((_("Area"), area.name))
     if code := params.get("union_body"):
         body = get_object_or_404(UnionBody.objects.all() if bodies is None else bodies, code=code)

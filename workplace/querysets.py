@@ -56,6 +56,19 @@ class TreeQuerySet(models.QuerySet):
         return self.filter(path__startswith=node.path)
 
 
+class AreaQuerySet(TreeQuerySet):
+    def by_key(self, key):
+        """The area a key names (``Area.key``: its code, marked when before the 2025 reform),
+        or None. A bare code both maps use means today's map's area."""
+        Area = self.model
+        if key.endswith(Area.BEFORE_2025_MARK):
+            return self.filter(
+                code=key.removesuffix(Area.BEFORE_2025_MARK), era="before_2025"
+            ).first()
+        today_first = models.Case(models.When(era="from_2025", then=0), default=1)
+        return self.filter(code=key).order_by(today_first).first()
+
+
 def _user_role(user):
     if user is None or not user.is_authenticated or not user.is_active:
         return None

@@ -10,6 +10,7 @@ import io
 from dataclasses import replace
 
 import django_filters
+from django import forms
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -32,6 +33,7 @@ from ..compliance import (
     BREAKDOWNS,
     coverage,
     half_year_report_xlsx,
+    row_key,
     standing_from_row,
 )
 from ..downloads import attachment
@@ -150,7 +152,9 @@ class CoverageReportView(ReportView):
                 "rows": [
                     display_row(
                         row,
-                        report_url("coverage_units", period=period.slug, **{self.by: row["code"]}),
+                        report_url(
+                            "coverage_units", period=period.slug, **{self.by: row_key(self.by, row)}
+                        ),
                     )
                     for row in breakdown_rows(report, self.by)
                 ],
@@ -226,6 +230,30 @@ def period_choices():
     return [(period.slug, period.name) for period in ReportingPeriod.objects.defer("snapshot")]
 
 
+class AreaKeyField(forms.ModelChoiceField):
+    """An area chosen by its ``Area.key``: a code alone may name an area on each map."""
+
+    def prepare_value(self, value):
+        return value.key if isinstance(value, Area) else value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        area = self.queryset.by_key(str(value))
+        if area is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return area
+
+    def valid_value(self, value):
+        return True  # to_python found it in the queryset
+
+
+class AreaKeyFilter(django_filters.ModelChoiceFilter):
+    field_class = AreaKeyField
+
+
 class CoverageUnitFilterSet(WagtailFilterSet):
     """The drill-down's filters. The period decides which units count and how, so the view
     reads it before building the list; area, union body, sector and standing narrow the list
@@ -237,10 +265,9 @@ class CoverageUnitFilterSet(WagtailFilterSet):
         empty_label=gettext_lazy("The current period"),
         method="chosen_by_the_view",
     )
-    area = django_filters.ModelChoiceFilter(
+    area = AreaKeyFilter(
         label=gettext_lazy("Area"),
-        queryset=Area.objects.order_by("path"),
-        to_field_name="code",
+        queryset=Area.objects.order_by("era", "path"),
         method="chosen_by_the_view",
     )
     union_body = django_filters.ModelChoiceFilter(
@@ -265,7 +292,10 @@ class CoverageUnitFilterSet(WagtailFilterSet):
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
-        codes = {name: getattr(data.get(name), "code", None) for name in ("area", "union_body")}
+        codes = {
+            "area": getattr(data.get("area"), "key", None),
+            "union_body": getattr(data.get("union_body"), "code", None),
+        }
         codes["sector"] = data.get("sector")
         units, _kept, _described = filter_units_from_query(codes, queryset)
         return filter_units_by_standing(units, data.get("standing"))

@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workplace.compliance import compute_coverage, standing_from_row
+from workplace.compliance import compute_coverage, row_key, standing_from_row
 from workplace.downloads import attachment
 from workplace.indicators import (
     DASHBOARD,
@@ -206,7 +206,7 @@ def coverage_tables(report, user, period):
     for by, caption in BREAKDOWN_CAPTIONS.items():
         rows = [
             display_row(
-                row, list_url("portal:review_units", period=period.slug, **{by: row["code"]})
+                row, list_url("portal:review_units", period=period.slug, **{by: row_key(by, row)})
             )
             for row in scoped_breakdown(report, by, user)
         ]
