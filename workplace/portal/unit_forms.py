@@ -2,9 +2,10 @@
 never by what the browser posts: fields absent from a form are simply not read."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from workplace.models import Enterprise, UnionBody
+from workplace.models import Area, AreaEra, Enterprise, UnionBody
 from workplace.text import normalise_tax_code
 
 from .date_inputs import DateInput, limit_to_the_past
@@ -39,6 +40,7 @@ class RegistrationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_to_the_past(self)
+        offer_todays_map(self)
 
     def clean_tax_code(self):
         # As the model stores it: full-width digits typed on a phone are the same code.
@@ -88,6 +90,21 @@ class ReviewerProfileForm(VersionedForm):
             # A reviewer cannot move a unit out of the subtree they answer for.
             self.fields["union_body"].queryset = UnionBody.objects.subtree(user.union_body)
             del self.fields["tax_code"]
+        offer_todays_map(self, self.instance)
+
+
+def offer_todays_map(form, unit=None):
+    """A unit is filed under today's map (communes since the 2025 reform) and under a union
+    body still open; the one it has now stays on offer, so saving other details keeps it."""
+    current_area = unit.area_id if unit is not None else None
+    current_body = unit.union_body_id if unit is not None else None
+    form.fields["area"].queryset = Area.objects.filter(
+        Q(era=AreaEra.FROM_2025) | Q(pk=current_area)
+    ).order_by("era", "path")
+    bodies = form.fields["union_body"].queryset
+    form.fields["union_body"].queryset = bodies.filter(
+        Q(closed_on__isnull=True) | Q(pk=current_body)
+    )
 
 
 class RejectionForm(forms.Form):

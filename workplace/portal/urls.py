@@ -1,6 +1,6 @@
 """The portal at /portal/: each module of this package brings its own URL patterns."""
 
-from . import accounts, records, review, units
+from . import accounts, area_moves, records, review, units
 
 app_name = "portal"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *units.urlpatterns,
     *records.urlpatterns,
     *review.urlpatterns,
+    *area_moves.urlpatterns,
 ]
