@@ -165,8 +165,7 @@ def convert(plan):
         for area, province in plan.regrafts:
             _regraft(area, province)
         for unit, area in plan.moves:
-            unit.area = area
-            unit.save()
+            move(unit, area)
         PendingAreaMove.objects.filter(enterprise__in=[unit for unit, _area in plan.moves]).delete()
         for unit, candidates in plan.choices:
             pending, _new = PendingAreaMove.objects.update_or_create(
@@ -191,7 +190,13 @@ def choose(pending, area):
     """Move ``pending``'s unit to ``area``, one of its candidates (checked by the caller's
     form), and forget the question."""
     with transaction.atomic():
-        unit = pending.enterprise
-        unit.area = area
-        unit.save()
+        move(pending.enterprise, area)
         pending.delete()
+
+
+def move(unit, area):
+    """File ``unit`` under ``area`` of today's map, keeping where it was before the reform."""
+    if unit.area.era == AreaEra.BEFORE_2025:
+        unit.area_before_2025 = unit.area
+    unit.area = area
+    unit.save()

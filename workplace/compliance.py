@@ -48,7 +48,9 @@ from .indicators import (
 )
 from .models import (
     PUBLIC_SECTOR_SECTORS,
+    REFORM_DAY,
     Area,
+    AreaEra,
     Enterprise,
     Regime,
     ReportingPeriod,
@@ -553,6 +555,23 @@ def _frozen_regime(section, table):
 
 # A section frozen before agencies and public service units were counted apart.
 _NOT_COUNTED = {"totals": {}, "breakdowns": {by: [] for by in BREAKDOWNS}}
+
+
+def on_todays_map(period):
+    """Whether live figures of ``period`` file its units otherwise than the period did: it
+    ended before the reform of 1 July 2025, and the map since the reform is loaded, so each
+    unit is counted under the area it is filed under today. Screens say so (``todays_map``)."""
+    if period.end >= REFORM_DAY:
+        return False
+    return Area.objects.filter(era=AreaEra.FROM_2025, official=True).exists()
+
+
+def todays_map_note():
+    return _(
+        "Counted from today's records: each unit is shown under the area it is filed under "
+        "today, on the map since the reform of 1 July 2025, not under the district of the "
+        "period."
+    )
 
 
 def coverage(period, live=False):

@@ -458,6 +458,17 @@ class Enterprise(TrackedModel):
     area = models.ForeignKey(
         Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="enterprises"
     )
+    # Where the unit was filed before it moved to the map after the 2025 reform: figures frozen
+    # under the old districts still find the units that were there.
+    area_before_2025 = models.ForeignKey(
+        Area,
+        verbose_name=_("area before 1 July 2025"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     union_body = models.ForeignKey(
         UnionBody,
         verbose_name=_("union body"),

@@ -2,13 +2,14 @@
 or a union body, each with its subtree, or a sector), and a unit's standing in the period.
 Shared by the reviewer's pages and the federation's coverage report."""
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .compliance import FALLS_SHORT, NOT_REQUIRED
-from .models import Area, ReportingPeriod, Sector, UnionBody
+from .models import Area, AreaEra, ReportingPeriod, Sector, UnionBody
 
 
 def period_from_query(request):
@@ -32,7 +33,7 @@ def filter_units_from_query(params, units, bodies=None):
         area = Area.objects.by_key(key)
         if area is None:
             raise Http404(_("Unknown area."))
-        units = units.filter(area__path__startswith=area.path)
+        units = units.filter(area_filter(area))
         kept["area"] = area.key
         described.append((_("Area"), area.name))
     if code := params.get("union_body"):
@@ -47,6 +48,15 @@ def filter_units_from_query(params, units, bodies=None):
         kept["sector"] = code
         described.append((_("Sector"), Sector(code).label))
     return units, kept, described
+
+
+def area_filter(area):
+    """The units under ``area``; for an area before the 2025 reform, also those that were
+    there before they moved to today's map (a frozen breakdown's district finds its units)."""
+    under = Q(area__path__startswith=area.path)
+    if area.era == AreaEra.BEFORE_2025:
+        under |= Q(area_before_2025__path__startswith=area.path)
+    return under
 
 
 # Where a unit stands in a period, by the name a query string gives it. Each condition reads

@@ -306,13 +306,14 @@ class AreaWidget(NaturalKeyWidget):
                 else _("No area with the code '%(code)s' exists in the era '%(era)s'.")
                 % {"code": code, "era": era}
             )
-        raise ValueError(
-            _(
-                "The code '%(code)s' names an area before and an area after the 2025 reform: "
-                "write %(eras)s in the column %(column)s."
-            )
-            % {"code": code, "eras": " or ".join(AreaEra.values), "column": self.era_column}
-        )
+        raise ValueError(ambiguous_area_code(code, self.era_column))
+
+
+def ambiguous_area_code(code, era_column):
+    return _(
+        "The code '%(code)s' names an area before and an area after the 2025 reform: write "
+        "before_2025 or from_2025 in the column %(column)s."
+    ) % {"code": code, "column": era_column}
 
 
 class EraWidget(ChoiceWidget):
@@ -453,15 +454,7 @@ class AreaResource(TreeResource):
     def era_of_code(code):
         eras = set(Area.objects.filter(code=code).values_list("era", flat=True))
         if len(eras) > 1:
-            raise ValidationError(
-                {
-                    "era": _(
-                        "The code '%(code)s' names an area before and an area after the 2025 "
-                        "reform: write %(eras)s in the column era."
-                    )
-                    % {"code": code, "eras": " or ".join(AreaEra.values)}
-                }
-            )
+            raise ValidationError({"era": ambiguous_area_code(code, "era")})
         return eras.pop() if eras else AreaEra.FROM_2025
 
 

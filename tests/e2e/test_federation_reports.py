@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 STAFF = "lanhdao.ldld"
 PERIOD = "6 tháng đầu năm 2023"
-AREA = "Thành phố Lạng Sơn"
+AREA = "Thành phố Lạng Sơn (trước 2025)"
 # The unit of the demo's officer congdoan.honglong, short of a collective agreement in force.
 SHORT_UNIT = "Công ty TNHH Phân bón Hồng Long"
 RENAMED = "Công ty TNHH Phân bón Hồng Long Lạng Sơn"

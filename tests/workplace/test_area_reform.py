@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from tests.conftest import declare, hold_conference
 from workplace import area_reform, official_areas, periods
 from workplace.audit import acting_as
-from workplace.compliance import coverage
+from workplace.compliance import coverage, row_key
 from workplace.models import (
     Area,
     AreaEra,
@@ -21,6 +21,7 @@ from workplace.models import (
     ReportingPeriod,
     UnionBody,
 )
+from workplace.query_filters import filter_units_from_query
 from workplace.spreadsheets import import_rows
 
 LANG_SON = "20"
@@ -217,8 +218,19 @@ def test_a_frozen_breakdown_keeps_the_old_names_and_a_live_one_uses_todays_filin
     assert coverage(period)["breakdowns"]["area"] == frozen
     live = coverage(period, live=True)["breakdowns"]["area"]
     assert {(row["code"], row["era"]) for row in live} == {
-        (code, "from_2025") for code in ("05977", "06187", "06040")
+        (code, "from_2025") for code in official_codes_after(MERGED_WARD, "05971", "06040")
     }
+    # The frozen row's district still finds its units, now filed under today's communes.
+    city, _kept, _described = filter_units_from_query(
+        {"area": row_key("area", frozen[0])}, Enterprise.objects.all()
+    )
+    assert set(city.values_list("area__code", flat=True)) == set(
+        official_codes_after(MERGED_WARD, "05971")
+    )
+
+
+def official_codes_after(*wards):
+    return {official_areas.successors()[ward][0] for ward in wards}
 
 
 # --- the portal: a reviewer places a unit of a split ward ------------------------------------

@@ -278,10 +278,10 @@ class DataViewSet(FederationOnlyViewSetMixin, ModelViewSet):
 class AreaViewSet(DataViewSet):
     model = Area
     icon = "site"
-    list_display = ["name", "code", "kind", "parent"]
-    list_filter = ["kind"]
-    list_export = ["code", "name", "kind", "parent"]
-    form_fields = ["code", "name", "kind", "parent"]
+    list_display = ["name", "code", "kind", "era", "parent"]
+    list_filter = ["era", "kind", "official"]
+    list_export = ["code", "name", "kind", "era", "parent"]
+    form_fields = ["code", "name", "kind", "era", "parent"]
     export_filename = "areas"
 
     def get_form_class(self, for_update=False):
@@ -291,9 +291,9 @@ class AreaViewSet(DataViewSet):
 class UnionBodyViewSet(AreaViewSet):
     model = UnionBody
     icon = "group"
-    list_display = ["name", "code", "parent"]
+    list_display = ["name", "code", "parent", "closed_on"]
     list_filter = []
-    list_export = ["code", "name", "parent"]
+    list_export = ["code", "name", "parent", "closed_on"]
     form_fields = ["code", "name", "parent"]
     export_filename = "union_bodies"
 

@@ -89,6 +89,19 @@ class Migration(migrations.Migration):
                 verbose_name="closed on",
             ),
         ),
+        migrations.AddField(
+            model_name="enterprise",
+            name="area_before_2025",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="workplace.area",
+                verbose_name="area before 1 July 2025",
+            ),
+        ),
         migrations.RunPython(date_existing_areas, undate_areas),
         migrations.AlterField(
             model_name="area",

@@ -22,7 +22,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from workplace.compliance import compute_coverage, row_key, standing_from_row
+from workplace.compliance import (
+    compute_coverage,
+    on_todays_map,
+    row_key,
+    standing_from_row,
+    todays_map_note,
+)
 from workplace.downloads import attachment
 from workplace.indicators import (
     DASHBOARD,
@@ -241,6 +247,7 @@ def dashboard(request):
     frozen = frozen_totals(period, user)
     context = {
         "period": period,
+        "todays_map": todays_map_note() if period and on_todays_map(period) else "",
         "periods": ReportingPeriod.objects.defer("snapshot"),
         "pending_count": units.filter(registration=Enterprise.Registration.PENDING).count(),
         "totals": totals,

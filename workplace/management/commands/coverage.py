@@ -2,7 +2,14 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workplace.compliance import BREAKDOWNS, coverage_report, report_csv, report_table
+from workplace.compliance import (
+    BREAKDOWNS,
+    coverage_report,
+    on_todays_map,
+    report_csv,
+    report_table,
+    todays_map_note,
+)
 from workplace.models import ReportingPeriod
 
 
@@ -29,3 +36,5 @@ class Command(BaseCommand):
             self.stdout.write(report_csv(report), ending="")
         else:
             self.stdout.write(report_table(report))
+            if (live or not chosen.is_frozen) and on_todays_map(chosen):
+                self.stdout.write(todays_map_note())
