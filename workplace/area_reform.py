@@ -164,14 +164,38 @@ def convert(plan):
     with audit.acting_as(None, "command"):
         for area, province in plan.regrafts:
             _regraft(area, province)
-        for unit, area in plan.moves:
-            move(unit, area)
+        _move_all(plan.moves)
         PendingAreaMove.objects.filter(enterprise__in=[unit for unit, _area in plan.moves]).delete()
         for unit, candidates in plan.choices:
             pending, _new = PendingAreaMove.objects.update_or_create(
                 enterprise=unit, defaults={"old_area": unit.area}
             )
             pending.candidates.set(candidates)
+
+
+def _move_all(moves):
+    """Every move of the plan at once: the units, read again under lock (one changed since
+    the plan is left for the next run), updated in bulk with their versions, kept facts and
+    one audit entry each, as a save would write them."""
+    if not moves:
+        return
+    targets = {unit.pk: area for unit, area in moves}
+    units = Enterprise.objects.select_for_update().select_related("area").in_bulk(targets)
+    by = audit.author()
+    entries = []
+    moved = []
+    for pk, area in targets.items():
+        unit = units.get(pk)
+        if unit is None or unit.area.era != AreaEra.BEFORE_2025:
+            continue
+        before = audit.audited_values(unit)
+        unit.area_before_2025, unit.area = unit.area, area
+        unit.version += 1
+        changes = audit.differences(before, audit.audited_values(unit))
+        entries.append(audit.entry("change", unit, changes, enterprise=unit, by=by))
+        moved.append(unit)
+    Enterprise.objects.bulk_update(moved, ["area", "area_before_2025", "version"], batch_size=2000)
+    audit.write_entries(entries)
 
 
 def _regraft(area, province):

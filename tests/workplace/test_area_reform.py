@@ -356,7 +356,7 @@ def test_closing_a_body_moves_its_units_and_bodies_and_audits_each_unit(province
 
 def test_a_body_cannot_close_into_its_own_subtree(province):
     below = UnionBody.objects.create(code="CD-X", name="Công đoàn ngành", parent=province["body"])
-    with pytest.raises(CommandError, match="under it"):
+    with pytest.raises(CommandError, match="trực thuộc"):
         call_command(
             "close_union_body", province["body"].code, "--on", "2025-07-01", "--move-to", below.code
         )
