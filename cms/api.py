@@ -120,6 +120,19 @@ def _row_fields():
     return {
         "code": (str, Field(description=bilingual(gettext_lazy("The row's code.")))),
         "name": (str, Field(description=bilingual(gettext_lazy("The row's name.")))),
+        "era": (
+            str | None,
+            Field(
+                None,
+                description=bilingual(
+                    gettext_lazy(
+                        "An area row's map: before_2025 or from_2025 (the reform of 1 July "
+                        "2025), which tells apart a code both maps use; empty for other rows "
+                        "and for periods frozen before areas had eras."
+                    )
+                ),
+            ),
+        ),
     }
 
 
