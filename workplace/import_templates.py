@@ -21,7 +21,13 @@ TAX_CODE = "4900123456"
 PUBLIC_UNIT_TAX_CODE = "4900654321"
 # Row 3 of each template: one record of the kind, which its user replaces with their own.
 EXAMPLES = {
-    "areas": {"code": "186", "name": "Huyện Hữu Lũng", "kind": "district", "parent_code": "20"},
+    "areas": {
+        "code": "186",
+        "name": "Huyện Hữu Lũng",
+        "kind": "district",
+        "parent_code": "20",
+        "era": "before_2025",
+    },
     "union_bodies": {"code": "LDLD-186", "name": "LĐLĐ huyện Hữu Lũng", "parent_code": "LDLD-LS"},
     "periods": {
         "slug": "2024-h1",
@@ -36,6 +42,7 @@ EXAMPLES = {
         "name": "Công ty TNHH May Hữu Lũng",
         "sector": "non_state",
         "area_code": "186",
+        "area_era": "before_2025",
         "union_body_code": "LDLD-186",
         "union_established_on": datetime.date(2015, 3, 1),
         "dissolved_on": None,

@@ -35,7 +35,7 @@ def test_coverage_json_has_the_contract_shape(two_units, period):
     assert set(report["totals"]) == set(INDICATOR_KEYS)
     assert report["period"]["status"] == "open"
     assert [(r["code"], r["units"]) for r in report["breakdown"]] == [("178", 1), ("186", 1)]
-    assert all(set(r) == {"code", "name", *INDICATOR_KEYS} for r in report["breakdown"])
+    assert all(set(r) == {"code", "name", "era", *INDICATOR_KEYS} for r in report["breakdown"])
     assert report["totals"]["conference_rate"] == 100.0
 
 

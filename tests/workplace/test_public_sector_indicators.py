@@ -215,4 +215,4 @@ def test_coverage_json_has_a_public_sector_section(make_unit, period):
     section = report["public_sector"]
     assert set(section) == {"totals", "breakdown"}
     assert section["totals"]["officials_conference_rate"] == 100.0
-    assert set(section["breakdown"][0]) == {"code", "name", *section["totals"]}
+    assert set(section["breakdown"][0]) == {"code", "name", "era", *section["totals"]}

@@ -400,7 +400,10 @@ def test_coded_columns_get_drop_down_lists():
             "state_agency",
         ]
     }
-    assert allowed_values("areas") == {"kind": ["province", "district", "commune", "zone"]}
+    assert allowed_values("areas") == {
+        "kind": ["province", "district", "commune", "zone"],
+        "era": ["before_2025", "from_2025"],
+    }
     assert allowed_values("conferences") == {"form": ["full", "delegate"]}
     assert allowed_values("dialogues") == {"kind": ["periodic", "on_request", "event"]}
     assert allowed_values("officers") == {"role": ["officer", "reviewer", "federation"]}
@@ -442,6 +445,7 @@ def test_a_filled_enterprise_template_imports(staff_client, province):
                 "Công ty TNHH Chè Bắc Sơn",
                 "non_state",
                 "186",
+                "",
                 "LDLD-186",
                 day("2016-05-01"),
                 None,
@@ -451,6 +455,7 @@ def test_a_filled_enterprise_template_imports(staff_client, province):
                 "Công ty CP Gạch Hữu Lũng",
                 "fdi",
                 "06250",
+                "from_2025",
                 "LDLD-186",
                 "15/08/2018",
                 None,
