@@ -15,9 +15,11 @@ unit, so it is in the audit log with its old and new area and the kept figures f
 import dataclasses
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from . import audit, official_areas
-from .compliance import trees_changed
+from .compliance import ancestor_paths, trees_changed
 from .models import Area, AreaEra, Enterprise, PendingAreaMove
 from .text import fold
 
@@ -98,28 +100,33 @@ class Plan:
     # Units under an old area the mapping knows no commune for, or whose new communes are not
     # loaded yet (``load_areas`` for that province first).
     unmapped: list = dataclasses.field(default_factory=list)
-    # The federation's own areas hung under an old area, and the new province they move to.
+    # The federation's industrial and economic zones on the old map, each with the province
+    # of today's map it moves under (with its units).
     regrafts: list = dataclasses.field(default_factory=list)
 
 
 def plan_conversion():
+    """Where each unit filed on the map before the reform goes. An old area is known by its
+    code, whether ``load_areas`` or the federation created it: a ward goes to the communes the
+    official mapping gives; a district or province to those of the wards under it."""
     successors = official_areas.successors()
     new = {area.code: area for area in Area.objects.filter(era=AreaEra.FROM_2025)}
-    old_communes = {}  # an old area's id → the codes of the old official communes in it
-    for area in Area.objects.filter(era=AreaEra.BEFORE_2025, official=True, kind="commune"):
-        for ancestor in _ancestor_paths(area.path):
-            old_communes.setdefault(ancestor, []).append(area.code)
-    plan = Plan()
+    plan = Plan(regrafts=_regrafts(new))
+    carried = {area.pk for zone, _province in plan.regrafts for area in Area.objects.subtree(zone)}
+    old_wards = {}  # an old area's path → the codes of the old wards under it
+    old_areas = Area.objects.filter(era=AreaEra.BEFORE_2025, code__in=successors.keys())
+    for area in old_areas.filter(kind=Area.Kind.COMMUNE):
+        for ancestor in ancestor_paths(area.path):
+            old_wards.setdefault(ancestor, []).append(area.code)
     units = (
-        Enterprise.objects.filter(area__era=AreaEra.BEFORE_2025, area__official=True)
+        Enterprise.objects.filter(area__era=AreaEra.BEFORE_2025)
+        .exclude(area__in=carried)
         .select_related("area")
         .order_by("area__path", "tax_code")
     )
     for unit in units:
         codes = _unique(
-            code
-            for commune in old_communes.get(unit.area.path, ())
-            for code in successors.get(commune, ())
+            code for ward in old_wards.get(unit.area.path, ()) for code in successors[ward]
         )
         candidates = [new[code] for code in codes if code in new]
         if not codes or len(candidates) < len(codes):
@@ -128,13 +135,7 @@ def plan_conversion():
             plan.moves.append((unit, candidates[0]))
         else:
             plan.choices.append((unit, candidates))
-    plan.regrafts = _regrafts(new)
     return plan
-
-
-def _ancestor_paths(path):
-    parts = path.strip("/").split("/")
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def _unique(values):
@@ -142,30 +143,33 @@ def _unique(values):
 
 
 def _regrafts(new):
-    """The federation's own areas directly under an old official area (an industrial zone
-    under its old district), each with the new province that took over its old province."""
+    """The federation's zones on the old map (the top one of any nested), each with the
+    province that took over its old province; a zone whose code, or a code under it, is
+    taken on today's map stays, and its units are listed as not moved."""
     provinces = official_areas.province_successors()
-    own = Area.objects.filter(
-        era=AreaEra.BEFORE_2025, official=False, parent__official=True
-    ).select_related("parent")
+    zones = Area.objects.filter(era=AreaEra.BEFORE_2025, kind=Area.Kind.ZONE).exclude(
+        parent__kind=Area.Kind.ZONE
+    )
     regrafts = []
-    for area in own:
-        root = area.path.strip("/").split("/")[0].rstrip(Area.BEFORE_2025_MARK)
-        target = new.get(provinces.get(root))
-        clash = Area.objects.filter(era=AreaEra.FROM_2025, code=area.code).exists()
-        if target is not None and target.kind == "province" and not clash:
-            regrafts.append((area, target))
+    for zone in zones:
+        root = zone.path.strip("/").split("/")[0].removesuffix(Area.BEFORE_2025_MARK)
+        target = new.get(provinces.get(root, root))
+        codes = Area.objects.subtree(zone).values_list("code", flat=True)
+        taken = Area.objects.filter(era=AreaEra.FROM_2025, code__in=codes).exists()
+        if target is not None and target.kind == Area.Kind.PROVINCE and not taken:
+            regrafts.append((zone, target))
     return regrafts
 
 
 @transaction.atomic
 def convert(plan):
-    """Carry ``plan`` out: every move saved (and audited) as the command's change."""
+    """Carry ``plan`` out, as the command's changes, every move in the audit log."""
     with audit.acting_as(None, "command"):
         for area, province in plan.regrafts:
             _regraft(area, province)
         _move_all(plan.moves)
-        PendingAreaMove.objects.filter(enterprise__in=[unit for unit, _area in plan.moves]).delete()
+        # Questions the moves (or anyone since) answered.
+        PendingAreaMove.objects.exclude(enterprise__area=F("old_area")).delete()
         for unit, candidates in plan.choices:
             pending, _new = PendingAreaMove.objects.update_or_create(
                 enterprise=unit, defaults={"old_area": unit.area}
@@ -174,53 +178,59 @@ def convert(plan):
 
 
 def _move_all(moves):
-    """Every move of the plan at once: the units, read again under lock (one changed since
-    the plan is left for the next run), updated in bulk with their versions, kept facts and
-    one audit entry each, as a save would write them."""
+    """Every move of the plan at once, as ``Enterprise.save`` would write each (the bulk path
+    of the same change): the units read again under lock, one moved since the plan left for
+    the next run; new version, the old area kept, kept facts, one audit entry each."""
     if not moves:
         return
-    targets = {unit.pk: area for unit, area in moves}
-    units = Enterprise.objects.select_for_update().select_related("area").in_bulk(targets)
+    planned = {unit.pk: (unit.area_id, area) for unit, area in moves}
+    units = Enterprise.objects.select_for_update().in_bulk(planned)
     by = audit.author()
-    entries = []
-    moved = []
-    for pk, area in targets.items():
+    now = timezone.now()
+    entries, moved = [], []
+    for pk, (old_area, area) in planned.items():
         unit = units.get(pk)
-        if unit is None or unit.area.era != AreaEra.BEFORE_2025:
+        if unit is None or unit.area_id != old_area:
             continue
         before = audit.audited_values(unit)
-        unit.area_before_2025, unit.area = unit.area, area
-        unit.version += 1
+        if unit.area_before_2025_id is None:
+            unit.area_before_2025_id = old_area
+        unit.area, unit.version, unit.updated_at = area, unit.version + 1, now
         changes = audit.differences(before, audit.audited_values(unit))
         entries.append(audit.entry("change", unit, changes, enterprise=unit, by=by))
         moved.append(unit)
-    Enterprise.objects.bulk_update(moved, ["area", "area_before_2025", "version"], batch_size=2000)
+    fields = ["area", "area_before_2025", "version", "updated_at"]
+    Enterprise.objects.bulk_update(moved, fields, batch_size=2000)
     audit.write_entries(entries)
 
 
-def _regraft(area, province):
-    """Move one of the federation's own areas, with what hangs under it, to today's map."""
-    subtree = sorted(Area.objects.subtree(area), key=lambda node: node.depth)
-    Area.objects.filter(pk__in=[node.pk for node in subtree]).update(era=AreaEra.FROM_2025)
-    for node in subtree:  # parents first: each path is built on its parent's new one
-        node = Area.objects.select_related("parent").get(pk=node.pk)
-        if node.pk == area.pk:
+def _regraft(zone, province):
+    """Move one of the federation's zones, with what hangs under it, to today's map; its
+    units keep the old district they were in (a frozen district finds them)."""
+    subtree = sorted(Area.objects.subtree(zone), key=lambda node: node.depth)
+    ids = [node.pk for node in subtree]
+    Enterprise.objects.filter(area__in=ids, area_before_2025=None).update(
+        area_before_2025=zone.parent_id
+    )
+    Area.objects.filter(pk__in=ids).update(era=AreaEra.FROM_2025)
+    for pk in ids:  # parents first: each path is built on its parent's new one
+        node = Area.objects.select_related("parent").get(pk=pk)
+        if pk == zone.pk:
             node.parent = province
         node.save()
     trees_changed()
 
 
+class AlreadyMoved(Exception):
+    """The unit left the area the question was about (someone else placed it)."""
+
+
 def choose(pending, area):
     """Move ``pending``'s unit to ``area``, one of its candidates (checked by the caller's
-    form), and forget the question."""
+    form); the save keeps the old area and forgets the question."""
     with transaction.atomic():
-        move(pending.enterprise, area)
-        pending.delete()
-
-
-def move(unit, area):
-    """File ``unit`` under ``area`` of today's map, keeping where it was before the reform."""
-    if unit.area.era == AreaEra.BEFORE_2025:
-        unit.area_before_2025 = unit.area
-    unit.area = area
-    unit.save()
+        unit = Enterprise.objects.select_for_update().get(pk=pending.enterprise_id)
+        if unit.area_id != pending.old_area_id:
+            raise AlreadyMoved
+        unit.area = area
+        unit.save()

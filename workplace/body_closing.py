@@ -38,6 +38,7 @@ def closing_problems(body, successor):
 def close(body, on, successor, dry_run=False):
     """Close ``body`` on the day ``on``, moving its units and child bodies to ``successor``."""
     body = UnionBody.objects.select_for_update().get(pk=body.pk)
+    successor = UnionBody.objects.select_for_update().get(pk=successor.pk)
     problem = closing_problems(body, successor)
     if problem:
         raise ValidationError(problem)

@@ -348,7 +348,7 @@ def _row(code, name, figures, decimals):
     return {"code": code, "name": name, **figures.as_dict(decimals)}
 
 
-def _ancestor_paths(path):
+def ancestor_paths(path):
     """'/20/178/06250/' → ['/20/', '/20/178/', '/20/178/06250/']."""
     parts = path.strip("/").split("/")
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
@@ -443,7 +443,7 @@ def _area_breakdown(by_area, figures_class, decimals, trees):
     level = 1 if max(roots.values(), default=0) == 1 else 0
     totals = {}
     for area_id, figures in by_area.items():
-        lineage = _ancestor_paths(areas[area_id]["path"])
+        lineage = ancestor_paths(areas[area_id]["path"])
         top = lineage[min(level, len(lineage) - 1)]
         totals.setdefault(top, figures_class()).add(figures)
     return [
@@ -469,7 +469,7 @@ def _union_body_breakdown(by_body, figures_class, decimals, trees):
     by_path = {b["path"]: b for b in bodies.values()}
     totals = {}
     for body_id, figures in by_body.items():
-        for path in _ancestor_paths(bodies[body_id]["path"]):
+        for path in ancestor_paths(bodies[body_id]["path"]):
             totals.setdefault(path, figures_class()).add(figures)
     return [
         _row(by_path[p]["code"], by_path[p]["name"], totals[p], decimals) for p in sorted(totals)
@@ -566,7 +566,10 @@ def on_todays_map(period):
     return Area.objects.filter(era=AreaEra.FROM_2025, official=True).exists()
 
 
-def todays_map_note():
+def todays_map_note(period):
+    """What a screen says under live figures of ``period`` (see ``on_todays_map``), or ""."""
+    if not on_todays_map(period):
+        return ""
     return _(
         "Counted from today's records: each unit is shown under the area it is filed under "
         "today, on the map since the reform of 1 July 2025, not under the district of the "

@@ -375,7 +375,7 @@ class Area(TreeNode):
         verbose_name = _("area")
         verbose_name_plural = _("areas")
         constraints = [
-            models.UniqueConstraint(fields=["era", "code"], name="area_code_unique_in_era")
+            models.UniqueConstraint(fields=["code", "era"], name="area_code_unique_in_era")
         ]
 
     def __str__(self):
@@ -402,6 +402,21 @@ class Area(TreeNode):
             raise ValidationError(
                 {"parent": _("An area and its parent must belong to the same era.")}
             )
+        if self.pk and self.holds_anything() and self._stored_era() != self.era:
+            raise ValidationError(
+                {
+                    "era": _(
+                        "An area holding other areas or units keeps its era; "
+                        "convert_areas_2025 moves units to today's map."
+                    )
+                }
+            )
+
+    def holds_anything(self):
+        return self.children.exists() or self.enterprises.exists()
+
+    def _stored_era(self):
+        return type(self).objects.filter(pk=self.pk).values_list("era", flat=True).first()
 
 
 class UnionBody(TreeNode):
@@ -522,9 +537,36 @@ class Enterprise(TrackedModel):
 
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
+        moved = self.remember_area_before_2025()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
-        super().save(*args, **kwargs)
+            if moved:
+                kwargs["update_fields"].add("area_before_2025")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if moved:
+                # Whoever moved the unit answered the question a split ward left open.
+                PendingAreaMove.objects.filter(enterprise=self).delete()
+        self._filed_under = self.area_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        unit = super().from_db(db, field_names, values)
+        unit._filed_under = unit.__dict__.get("area_id")  # to see a move on save
+        return unit
+
+    def remember_area_before_2025(self):
+        """Whether the unit is moving to another area; the first time it leaves an area of
+        the map before the 2025 reform, that area is kept (a frozen district finds it)."""
+        before = getattr(self, "_filed_under", None)
+        if before is None or before == self.area_id:
+            return False
+        if (
+            self.area_before_2025_id is None
+            and Area.objects.filter(pk=before, era=AreaEra.BEFORE_2025).exists()
+        ):
+            self.area_before_2025_id = before
+        return True
 
     def fill_derived_fields(self):
         self.search_text = fold(f"{self.tax_code} {self.name}")
@@ -546,11 +588,25 @@ class Enterprise(TrackedModel):
 
     def clean_against(self, stored, calendar):
         self.refuse_future_dates(calendar.today)
+        self.refuse_closed_union_body(stored)
         if stored is not None and self.narrows_union_life(stored):
             self.refuse_records_outside_union_life()
         if stored is not None:
             periods = getattr(calendar.frozen_on, "periods", None)
             self.refuse_frozen_dates(stored, periods=periods)
+
+    def refuse_closed_union_body(self, stored):
+        """No unit joins a union body that was closed (its units moved to another)."""
+        joining = stored is None or stored.union_body_id != self.union_body_id
+        if joining and self.union_body_id and self.union_body.closed_on is not None:
+            raise ValidationError(
+                {
+                    "union_body": _(
+                        "%(body)s has stopped operating: choose the body that took its units."
+                    )
+                    % {"body": self.union_body.name}
+                }
+            )
 
     def refuse_frozen_dates(self, stored, deleting=False, frozen_on=None, periods=None):
         """A unit counted in a frozen period stays counted there: its union's establishment

@@ -293,9 +293,9 @@ class AreaWidget(NaturalKeyWidget):
         if not code:
             return None
         era = ERA.clean((row or {}).get(self.era_column))
-        if code not in self.loaded:
-            self.loaded[code] = list(Area.objects.filter(code=code))
-        found = [area for area in self.loaded[code] if not era or area.era == era]
+        # Preloaded by a bulk import; a row-by-row import may have just created the area.
+        stored = self.loaded[code] if code in self.loaded else Area.objects.filter(code=code)
+        found = [area for area in stored if not era or area.era == era]
         if len(found) == 1:
             return found[0]
         if not found:

@@ -375,3 +375,46 @@ def test_a_reviewer_of_the_new_parent_sees_a_body_reparented_by_import(scope, ma
         )
     assert outcome.errors == []
     assert scope["unit_a"] in Enterprise.objects.visible_to(reviewer)
+
+
+def test_a_unit_moved_another_way_keeps_its_old_area_and_leaves_the_list(waiting, client):
+    unit = waiting["unit"]
+    unit.area = waiting["move"].candidates.first()
+    unit.save()
+    unit.refresh_from_db()
+    assert unit.area_before_2025 == old(SPLIT_WARD)
+    assert not PendingAreaMove.objects.exists()
+
+
+def test_wards_the_federation_typed_itself_convert_by_their_code(db, body):
+    load("--province", LANG_SON)
+    root = Area.objects.create(code="20", name="Lạng Sơn", kind="province", era="before_2025")
+    district = Area.objects.create(
+        code="178", name="TP Lạng Sơn", kind="district", parent=root, era="before_2025"
+    )
+    ward = Area.objects.create(
+        code=MERGED_WARD, name="P. Vĩnh Trại", kind="commune", parent=district, era="before_2025"
+    )
+    unit = unit_in(ward, body, "4900000001")
+    area_reform.convert(area_reform.plan_conversion())
+    unit.refresh_from_db()
+    assert unit.area == new(MERGED_WARD) and unit.area_before_2025 == ward
+
+
+def test_no_unit_joins_a_closed_body(province, make_unit):
+    province["body"].closed_on = datetime.date(2025, 7, 1)
+    province["body"].save()
+    row = ["4900000009", "Công ty Nhập", "non_state", "186", "", "LDLD-186", "2015-01-01"]
+    outcome = import_rows("enterprises", [ENTERPRISE_COLUMNS, row])
+    assert outcome.errors and outcome.errors[0].column == "union_body_code"
+    assert not Enterprise.objects.exists()
+
+
+def test_an_area_holding_others_keeps_its_era(province):
+    from django.core.exceptions import ValidationError
+
+    root = province["root"]
+    root.era = AreaEra.BEFORE_2025
+    with pytest.raises(ValidationError) as refused:
+        root.full_clean()
+    assert "era" in refused.value.message_dict

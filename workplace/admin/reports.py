@@ -33,7 +33,6 @@ from ..compliance import (
     BREAKDOWNS,
     coverage,
     half_year_report_xlsx,
-    on_todays_map,
     row_key,
     standing_from_row,
     todays_map_note,
@@ -80,7 +79,7 @@ def figures_source(period):
     """Say where the figures come from: the snapshot frozen at lock time, or today's records."""
     if not (period.is_frozen and period.snapshot):
         live = _("Live figures from today's records: the period is open.")
-        return f"{live} {todays_map_note()}" if on_todays_map(period) else live
+        return f"{live} {todays_map_note(period)}".strip()
     if period.locked_at is None:
         return _("Figures frozen when the period was locked.")
     return _("Figures frozen when the period was locked, on %(date)s.") % {

@@ -22,11 +22,28 @@ def date_existing_areas(apps, schema_editor):
         "/" + path.strip("/").split("/")[0] + "/"
         for path in Area.objects.filter(kind="district").values_list("path", flat=True)
     }
+    eras = {}
     for area in Area.objects.all():
         if any(area.path.startswith(root) for root in roots):
             area.era = "before_2025"
             area.path = _marked(area.path, MARK)
             area.save(update_fields=["era", "path"])
+        eras[area.code] = area.era
+    _date_frozen_rows(apps, eras)
+
+
+def _date_frozen_rows(apps, eras):
+    """A frozen breakdown's area rows name their era too, so a link from one finds the area
+    it meant even once a code names an area on each map."""
+    ReportingPeriod = apps.get_model("workplace", "ReportingPeriod")
+    for period in ReportingPeriod.objects.filter(snapshot__isnull=False):
+        snapshot = period.snapshot
+        sections = [snapshot, snapshot.get("public_sector") or {}]
+        for section in sections:
+            for row in section.get("breakdowns", {}).get("area", []):
+                if row.get("code") in eras:
+                    row.setdefault("era", eras[row["code"]])
+        period.save(update_fields=["snapshot"])
 
 
 def undate_areas(apps, schema_editor):
@@ -120,7 +137,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="area",
             constraint=models.UniqueConstraint(
-                fields=("era", "code"), name="area_code_unique_in_era"
+                fields=("code", "era"), name="area_code_unique_in_era"
             ),
         ),
         migrations.AddField(

@@ -5,7 +5,7 @@ their scope; the move is saved like any change of the unit, so it is in the audi
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from workplace import area_reform
-from workplace.models import Area, Enterprise, PendingAreaMove
+from workplace.models import Area, Enterprise, PendingAreaMove, StaleRecordError
 
 from .access import reviewer_view
 from .review import paginate
@@ -24,6 +24,7 @@ def waiting_units(user):
     units = Enterprise.objects.visible_to(user)
     return (
         PendingAreaMove.objects.filter(enterprise__in=units.values("pk"))
+        .filter(enterprise__area=F("old_area"))  # not placed meanwhile by another way
         .select_related("enterprise", "old_area__parent")
         .prefetch_related(Prefetch("candidates", queryset=Area.objects.order_by("name")))
         .order_by("enterprise__name", "pk")
@@ -67,7 +68,11 @@ def choose_commune(request, pk):
         return redirect("portal:review_new_communes")
     area = form.chosen()
     unit = waiting.enterprise
-    area_reform.choose(waiting, area)
+    try:
+        area_reform.choose(waiting, area)
+    except (area_reform.AlreadyMoved, StaleRecordError):
+        messages.info(request, _("This unit no longer waits for its new commune."))
+        return redirect("portal:review_new_communes")
     messages.success(
         request,
         _("%(unit)s is now filed under %(area)s.") % {"unit": unit.name, "area": area.name},

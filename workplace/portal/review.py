@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy
 
 from workplace.compliance import (
     compute_coverage,
-    on_todays_map,
     row_key,
     standing_from_row,
     todays_map_note,
@@ -247,7 +246,7 @@ def dashboard(request):
     frozen = frozen_totals(period, user)
     context = {
         "period": period,
-        "todays_map": todays_map_note() if period and on_todays_map(period) else "",
+        "todays_map": todays_map_note(period) if period else "",
         "periods": ReportingPeriod.objects.defer("snapshot"),
         "pending_count": units.filter(registration=Enterprise.Registration.PENDING).count(),
         "totals": totals,

@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 from workplace.compliance import (
     BREAKDOWNS,
     coverage_report,
-    on_todays_map,
     report_csv,
     report_table,
     todays_map_note,
@@ -36,5 +35,6 @@ class Command(BaseCommand):
             self.stdout.write(report_csv(report), ending="")
         else:
             self.stdout.write(report_table(report))
-            if (live or not chosen.is_frozen) and on_todays_map(chosen):
-                self.stdout.write(todays_map_note())
+            note = todays_map_note(chosen) if live or not chosen.is_frozen else ""
+            if note:
+                self.stdout.write(note)
