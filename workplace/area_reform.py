@@ -21,7 +21,6 @@ from django.utils import timezone
 from . import audit, official_areas
 from .compliance import ancestor_paths, trees_changed
 from .models import Area, AreaEra, Enterprise, PendingAreaMove
-from .text import fold
 
 LISTS = {
     AreaEra.FROM_2025: official_areas.after_reform,
@@ -63,10 +62,7 @@ def load(era, province=None):
         parent = stored.get(row.parent_code) if row.parent_code else None
         area = stored.get(row.code)
         if area is None:
-            area = Area(code=row.code, name=row.name, kind=row.kind, era=era, official=True)
-            area.parent = parent
-            area.path = area.computed_path()
-            area.search_text = fold(f"{area.code} {area.name}")
+            area = Area.built(row.code, row.name, parent, kind=row.kind, era=era, official=True)
             stored[row.code] = area
             fresh.append(area)
         elif not area.official:

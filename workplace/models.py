@@ -291,12 +291,23 @@ class TreeNode(models.Model):
 
     def save(self, *args, **kwargs):
         old_path = self.path
-        self.path = self.computed_path()
-        self.search_text = fold(f"{self.code} {self.name}")
+        self.fill_derived_fields()
         with transaction.atomic():
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
                 self._move_descendants(old_path)
+
+    @classmethod
+    def built(cls, code, name, parent=None, **extra):
+        """An unsaved node with the path and search text its ``save()`` would give it: for
+        ``bulk_create``, which calls no ``save()``."""
+        node = cls(code=code, name=name, parent=parent, **extra)
+        node.fill_derived_fields()
+        return node
+
+    def fill_derived_fields(self):
+        self.path = self.computed_path()
+        self.search_text = fold(f"{self.code} {self.name}")
 
     @property
     def depth(self):

@@ -171,14 +171,6 @@ def create_periods():
         )
 
 
-def tree_node(model, code, name, parent=None, **extra):
-    """A node with the path and search text its ``save()`` would have given it."""
-    path = f"{parent.path if parent else '/'}{code}/"
-    return model(
-        code=code, name=name, parent=parent, path=path, search_text=fold(f"{code} {name}"), **extra
-    )
-
-
 def place_name(index):
     first = PLACE_WORDS[index % len(PLACE_WORDS)]
     second = PLACE_WORDS[(index // len(PLACE_WORDS)) % len(PLACE_WORDS)]
@@ -190,13 +182,12 @@ def create_areas(units, counts):
     provinces = min(PROVINCES, max(1, math.ceil(units / 2000)))
     communes_per_province = max(1, math.ceil(units / UNITS_PER_COMMUNE / provinces))
     top = [
-        tree_node(Area, f"P{p:02d}", f"Tỉnh {place_name(p)}", kind=Area.Kind.PROVINCE)
+        Area.built(f"P{p:02d}", f"Tỉnh {place_name(p)}", kind=Area.Kind.PROVINCE)
         for p in range(provinces)
     ]
     Area.objects.bulk_create(top)
     communes = [
-        tree_node(
-            Area,
+        Area.built(
             f"P{p:02d}C{c:03d}",
             f"Xã {place_name(p * communes_per_province + c + 7)}",
             parent=province,
@@ -213,16 +204,16 @@ def create_areas(units, counts):
 def create_union_bodies(commune_count, counts):
     """The national confederation, a federation per province and its upper-level bodies;
     returns the bodies units belong to, one list per province."""
-    root = tree_node(UnionBody, "TLD", "Tổng Liên đoàn Lao động Việt Nam")
+    root = UnionBody.built("TLD", "Tổng Liên đoàn Lao động Việt Nam")
     root.save()
     provinces = Area.objects.filter(parent=None).order_by("code")
     federations = [
-        tree_node(UnionBody, f"LD{p.code}", f"Liên đoàn Lao động {p.name}", parent=root)
+        UnionBody.built(f"LD{p.code}", f"Liên đoàn Lao động {p.name}", parent=root)
         for p in provinces
     ]
     UnionBody.objects.bulk_create(federations)
     upper = [
-        tree_node(UnionBody, f"{fed.code}-{k}", f"{BODY_KINDS[k]} – {province.name}", parent=fed)
+        UnionBody.built(f"{fed.code}-{k}", f"{BODY_KINDS[k]} – {province.name}", parent=fed)
         for province, fed in zip(provinces, federations, strict=True)
         for k in range(BODIES_PER_PROVINCE)
     ]

@@ -22,6 +22,7 @@ from workplace.models import (
     UnionBody,
 )
 from workplace.query_filters import filter_units_from_query
+from workplace.resources import EnterpriseResource
 from workplace.spreadsheets import import_rows
 
 LANG_SON = "20"
@@ -288,15 +289,8 @@ def test_a_reviewer_of_another_body_can_neither_see_nor_place_the_unit(client, w
 # --- codes of two eras in imports and links ---------------------------------------------------
 
 
-ENTERPRISE_COLUMNS = [
-    "tax_code",
-    "name",
-    "sector",
-    "area_code",
-    "area_era",
-    "union_body_code",
-    "union_established_on",
-]
+# The enterprise import's columns, less the optional dissolution day.
+ENTERPRISE_COLUMNS = [name for name in EnterpriseResource.columns() if name != "dissolved_on"]
 
 
 def import_unit(area_code, area_era, body):
