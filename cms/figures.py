@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 import union_site.formats
 from workplace import compliance, indicators
-from workplace.compliance import coverage
+from workplace.compliance import coverage, frozen_on_todays_map
 from workplace.indicators import (
     BY_KEY,
     HEADLINE,
@@ -456,6 +456,7 @@ def _results_context(period):
             previous["period_label"] if previous else "",
         ),
         "table": coverage_table(data, "area"),
+        "filing_note": frozen_on_todays_map(period, data),
         "public_sector": public_sector_results(data),
         "chart": bar_chart(data, chart_id="results-chart"),
         "methodology": methodology(period),

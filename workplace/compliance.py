@@ -577,6 +577,18 @@ def todays_map_note(period):
     )
 
 
+def frozen_on_todays_map(period, figures):
+    """A note for figures of a period that ended before the 2025 reform but were frozen by
+    where its units were filed after it (the communes since the reform), or ""."""
+    rows = figures["breakdowns"]["area"]
+    if period.end >= REFORM_DAY or not any(row.get("era") == AreaEra.FROM_2025 for row in rows):
+        return ""
+    return _(
+        "The units are shown under the areas they were filed under when these figures were "
+        "frozen: the communes and wards since the reform of 1 July 2025."
+    )
+
+
 def coverage(period, live=False):
     """The period's figures: the frozen snapshot once locked, unless ``live`` is asked for."""
     if period.is_frozen and period.snapshot and not live:

@@ -27,7 +27,7 @@ NEW_UNIT = {
     "tax_code": "4900990017",
     "name": "Công ty TNHH Dệt may Tân Thành",
     "sector": "Doanh nghiệp ngoài nhà nước",
-    "area": "Huyện Hữu Lũng",
+    "area": "Xã Hữu Lũng",  # registered today: a commune since the 2025 reform
     "union_body": "Liên đoàn Lao động huyện Hữu Lũng",
     "established": datetime.date(2024, 3, 1),
 }
