@@ -153,7 +153,7 @@ def load_records():
         for kind in RESOURCES:
             path = DEMO_DIR / f"{kind}.csv"
             if kind in TODAYS_FILING:
-                path = keep_todays_filing(kind, path, Path(directory) / path.name)
+                path = keep_todays_filing(kind, Path(directory) / path.name)
             yield import_demo_file(kind, path).summary()
     # The seed stops in 2023: this year's records keep every list and view alive.
     today = timezone.localdate()
@@ -171,21 +171,17 @@ def load_official_areas():
         yield f"{era}: {outcome.created} areas added, {outcome.unchanged} unchanged"
 
 
-def keep_todays_filing(kind, seed, copy):
-    """A seed file with what the conversion to the map after the reform has already moved
-    named where it is now: the seed says where a unit (or the industrial zone) was in 2023,
-    and loading the demo again must not move it back."""
+def keep_todays_filing(kind, copy):
+    """The seed's file of ``kind``, written to ``copy``, with what the conversion to the map
+    after the reform has already moved named where it is now: the seed says where a unit (or
+    the industrial zone) was in 2023, and loading the demo again must not move it back."""
     code_column, era_column, now = TODAYS_FILING[kind]
     moved = dict(now())
-    with seed.open(encoding="utf-8-sig", newline="") as stream:
-        rows = list(csv.DictReader(stream))
+    rows = demo_rows(kind)
     for row in rows:
         if row[code_column] in moved:
             row.update(moved[row[code_column]], **{era_column: AreaEra.FROM_2025})
-    with copy.open("w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    generator().write_csv(copy, list(rows[0]), [list(row.values()) for row in rows])
     return copy
 
 

@@ -395,7 +395,7 @@ class Area(TreeNode):
         return self.name
 
     def path_segment(self):
-        return self.key_of(self.code, self.era)
+        return self.key
 
     @property
     def key(self):
@@ -413,7 +413,7 @@ class Area(TreeNode):
             raise ValidationError(
                 {"parent": _("An area and its parent must belong to the same era.")}
             )
-        if self.pk and self.holds_anything() and self._stored_era() != self.era:
+        if self.pk and self._stored_era() != self.era and self.holds_anything():
             raise ValidationError(
                 {
                     "era": _(

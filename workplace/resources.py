@@ -246,9 +246,12 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
         keys = list({self.key(value) for value in values} - set(self.loaded) - {""})
         for start in range(0, len(keys), self.PRELOAD_CHUNK):
             chunk = keys[start : start + self.PRELOAD_CHUNK]
-            self.loaded.update(dict.fromkeys(chunk))
-            found = self.model.objects.filter(**{f"{self.field}__in": chunk}).order_by()
-            self.loaded.update((getattr(obj, self.field), obj) for obj in found)
+            self.remember(chunk, self.model.objects.filter(**{f"{self.field}__in": chunk}))
+
+    def remember(self, keys, found):
+        """Keep what ``keys`` name: ``found``, the objects of those keys (None: no such)."""
+        self.loaded.update(dict.fromkeys(keys))
+        self.loaded.update((getattr(obj, self.field), obj) for obj in found.order_by())
 
     def clean(self, value, row=None, **kwargs):
         key = self.key(value)
@@ -280,13 +283,11 @@ class AreaWidget(NaturalKeyWidget):
         super().__init__(Area, "code", **kwargs)
         self.era_column = era_column
 
-    def preload(self, values):
-        keys = list({self.key(value) for value in values} - set(self.loaded) - {""})
-        for start in range(0, len(keys), self.PRELOAD_CHUNK):
-            chunk = keys[start : start + self.PRELOAD_CHUNK]
-            self.loaded.update((code, []) for code in chunk)
-            for area in Area.objects.filter(code__in=chunk).order_by():
-                self.loaded[area.code].append(area)
+    def remember(self, keys, found):
+        # A code may name an area of each era: every area of the code is kept.
+        self.loaded.update((code, []) for code in keys)
+        for area in found.order_by():
+            self.loaded[area.code].append(area)
 
     def clean(self, value, row=None, **kwargs):
         code = self.key(value)
